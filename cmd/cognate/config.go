@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"cognate/internal/server"
+)
+
+// Config is everything serve and migrate are told, from flags with COGNATE_* fallbacks.
+type Config struct {
+	Addr        string
+	Store       string
+	Region      string
+	LogFormat   string
+	LogLevel    string
+	Credentials string
+	Insecure    bool
+	AdminToken  string
+	Migrate     bool
+}
+
+// parseConfig reads flags, falling back to the environment for each one not given.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet("cognate "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(key string, def bool) bool {
+		if b, err := strconv.ParseBool(getenv(key)); err == nil {
+			return b
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("COGNATE_ADDR", "127.0.0.1:9229"),
+		"The address to listen on, host:port. (COGNATE_ADDR)")
+	fs.StringVar(&c.Store, "store", env("COGNATE_STORE", "./cognate-data/cognate.db"),
+		"Where state is kept: a SQLite file path, or :memory: for a store that ends with the process. (COGNATE_STORE)")
+	fs.StringVar(&c.Region, "region", env("COGNATE_REGION", "us-east-1"),
+		"The AWS region cognate poses as; it prefixes pool ids and appears in ARNs. (COGNATE_REGION)")
+	fs.StringVar(&c.LogFormat, "log-format", env("COGNATE_LOG_FORMAT", "text"),
+		"How log lines are written: text or json. (COGNATE_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("COGNATE_LOG_LEVEL", "info"),
+		"The least severe log level written: debug, info, warn or error. (COGNATE_LOG_LEVEL)")
+	fs.StringVar(&c.Credentials, "credentials", env("COGNATE_CREDENTIALS", ""),
+		"A file of access keys in the AWS shared-credentials format; when given, signed operations must carry a valid SigV4 signature by one of them. (COGNATE_CREDENTIALS)")
+	fs.BoolVar(&c.Insecure, "insecure", envBool("COGNATE_INSECURE", false),
+		"Allow listening on a non-loopback address without --credentials, accepting any signature. (COGNATE_INSECURE)")
+	fs.StringVar(&c.AdminToken, "admin-token", env("COGNATE_ADMIN_TOKEN", ""),
+		"A bearer token that opens the /_cognate/ developer endpoints off loopback. (COGNATE_ADMIN_TOKEN)")
+	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
+		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return c, nil
+}
+
+// Validate reports every problem with the configuration at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if _, err := c.level(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Region == "" || strings.ContainsAny(c.Region, "_ /") {
+		errs = append(errs, fmt.Errorf("--region %q is not a region name", c.Region))
+	}
+	if c.Store == "" {
+		errs = append(errs, errors.New("--store must not be empty"))
+	}
+	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
+		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))
+	}
+	if !server.IsLoopback(c.Addr) && c.Credentials == "" && !c.Insecure {
+		errs = append(errs, fmt.Errorf("refusing to listen on %s, which is not loopback, without --credentials: anyone who reaches it could call every admin operation; give --credentials FILE, or --insecure to accept that", c.Addr))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return l, nil
+}
+
+// logger builds the process's logger as configured.
+func (c *Config) logger(w io.Writer) *slog.Logger {
+	l, _ := c.level()
+	opts := &slog.HandlerOptions{Level: l}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

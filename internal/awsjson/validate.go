@@ -1,0 +1,280 @@
+package awsjson
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// number is a JSON number kept as written, so that integers are checked exactly.
+type number string
+
+// parse reads a request body into a tree of map[string]any, []any, string, number, bool and
+// nil. jsontext refuses invalid UTF-8 and duplicate names, which encoding/json lets through.
+func parse(body []byte) (map[string]any, error) {
+	d := jsontext.NewDecoder(bytes.NewReader(body))
+	if d.PeekKind() != '{' {
+		if _, err := d.ReadToken(); err != nil {
+			return nil, serialization("The request body is not valid JSON: %v", err)
+		}
+		return nil, serialization("The request body must be a JSON object.")
+	}
+	v, err := decodeValue(d)
+	if err != nil {
+		return nil, serialization("The request body is not valid JSON: %v", err)
+	}
+	if _, err := d.ReadToken(); !errors.Is(err, io.EOF) {
+		return nil, serialization("The request body has data after its JSON object.")
+	}
+	return v.(map[string]any), nil
+}
+
+func decodeValue(d *jsontext.Decoder) (any, error) {
+	tok, err := d.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	switch tok.Kind() {
+	case '{':
+		m := map[string]any{}
+		for d.PeekKind() != '}' {
+			k, err := d.ReadToken()
+			if err != nil {
+				return nil, err
+			}
+			key := k.String()
+			v, err := decodeValue(d)
+			if err != nil {
+				return nil, err
+			}
+			m[key] = v
+		}
+		_, err := d.ReadToken()
+		return m, err
+	case '[':
+		l := []any{}
+		for d.PeekKind() != ']' {
+			v, err := decodeValue(d)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
+		}
+		_, err := d.ReadToken()
+		return l, err
+	case '"':
+		return tok.String(), nil
+	case '0':
+		return number(tok.String()), nil
+	case 't', 'f':
+		return tok.Bool(), nil
+	}
+	return nil, nil
+}
+
+// validator collects the model constraint violations of one request, in AWS Coral's words.
+type validator struct {
+	clauses []string
+}
+
+// memberPath is how Coral names a member in messages: its name with a lower-case first letter.
+func memberPath(parent, name string) string {
+	n := strings.ToLower(name[:1]) + name[1:]
+	if parent == "" {
+		return n
+	}
+	return parent + "." + n
+}
+
+func (v *validator) fail(value any, path string, sensitive bool, constraint string) {
+	if sensitive {
+		v.clauses = append(v.clauses, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", path, constraint))
+		return
+	}
+	v.clauses = append(v.clauses, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: %s", show(value), path, constraint))
+}
+
+// show prints a value as Coral does (Java's toString): lists as [a, b], maps as {k=v}.
+func show(value any) string {
+	switch x := value.(type) {
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = show(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		parts := make([]string, 0, len(x))
+		for k, e := range x {
+			parts = append(parts, k+"="+show(e))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(value)
+}
+
+func (v *validator) structure(s *Shape, obj map[string]any, path string, sensitive bool) error {
+	for key := range obj {
+		known := false
+		for _, m := range s.Members {
+			if m.Name == key {
+				known = true
+				break
+			}
+		}
+		if known {
+			continue
+		}
+		for _, m := range s.Members {
+			if strings.EqualFold(m.Name, key) {
+				// Member names are case-sensitive; a near miss is a client bug to report,
+				// not a member to ignore silently.
+				return serialization("Unrecognized member '%s' (the model names it '%s').", key, m.Name)
+			}
+		}
+		// Unknown members are ignored, as AWS does, so that newer clients keep working.
+	}
+	for _, m := range s.Members {
+		p := memberPath(path, m.Name)
+		val, present := obj[m.Name]
+		if !present || val == nil {
+			if m.Required {
+				v.clauses = append(v.clauses, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", p))
+			}
+			continue
+		}
+		if err := v.value(m.Shape, val, p, sensitive || m.Shape.Sensitive); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (v *validator) value(s *Shape, val any, path string, sensitive bool) error {
+	mismatch := func(want string) error {
+		return serialization("Expected %s at '%s'.", want, path)
+	}
+	switch s.Kind {
+	case KindDocument:
+		return nil
+	case KindStructure:
+		obj, ok := val.(map[string]any)
+		if !ok {
+			return mismatch("an object")
+		}
+		return v.structure(s, obj, path, sensitive || s.Sensitive)
+	case KindList:
+		list, ok := val.([]any)
+		if !ok {
+			return mismatch("a list")
+		}
+		v.length(s, val, int64(len(list)), path, sensitive)
+		for i, e := range list {
+			if e == nil {
+				return mismatch("a list without null members")
+			}
+			if err := v.value(s.Item, e, fmt.Sprintf("%s.%d.member", path, i+1), sensitive || s.Item.Sensitive); err != nil {
+				return err
+			}
+		}
+	case KindMap:
+		obj, ok := val.(map[string]any)
+		if !ok {
+			return mismatch("a map")
+		}
+		v.length(s, val, int64(len(obj)), path, sensitive)
+		for k, e := range obj {
+			if s.Key != nil {
+				if err := v.value(s.Key, k, path+".key", sensitive || s.Key.Sensitive); err != nil {
+					return err
+				}
+			}
+			if e == nil {
+				return mismatch("a map without null values")
+			}
+			if err := v.value(s.Item, e, path+"."+k, sensitive || s.Item.Sensitive); err != nil {
+				return err
+			}
+		}
+	case KindString:
+		str, ok := val.(string)
+		if !ok {
+			return mismatch("a string")
+		}
+		v.length(s, str, int64(len(utf16.Encode([]rune(str)))), path, sensitive)
+		if s.Pattern != nil && !s.Pattern.MatchString(str) {
+			v.fail(str, path, sensitive, "Member must satisfy regular expression pattern: "+s.PatternSrc)
+		}
+		if len(s.Enum) > 0 {
+			found := false
+			for _, e := range s.Enum {
+				if e == str {
+					found = true
+					break
+				}
+			}
+			if !found {
+				v.fail(str, path, sensitive, "Member must satisfy enum value set: ["+strings.Join(s.Enum, ", ")+"]")
+			}
+		}
+	case KindInteger, KindLong:
+		n, ok := val.(number)
+		if !ok {
+			return mismatch("a number")
+		}
+		bits := 32
+		if s.Kind == KindLong {
+			bits = 64
+		}
+		i, err := strconv.ParseInt(string(n), 10, bits)
+		if err != nil {
+			return mismatch("an integer in range")
+		}
+		if s.Min != nil && i < *s.Min {
+			v.fail(i, path, sensitive, fmt.Sprintf("Member must have value greater than or equal to %d", *s.Min))
+		}
+		if s.Max != nil && i > *s.Max {
+			v.fail(i, path, sensitive, fmt.Sprintf("Member must have value less than or equal to %d", *s.Max))
+		}
+	case KindBoolean:
+		if _, ok := val.(bool); !ok {
+			return mismatch("a boolean")
+		}
+	case KindTimestamp:
+		n, ok := val.(number)
+		if !ok {
+			return mismatch("a timestamp in epoch seconds")
+		}
+		if f, err := strconv.ParseFloat(string(n), 64); err != nil || math.IsInf(f, 0) {
+			return mismatch("a timestamp in epoch seconds")
+		}
+	case KindBlob:
+		str, ok := val.(string)
+		if !ok {
+			return mismatch("a base64 string")
+		}
+		if _, err := base64.StdEncoding.DecodeString(str); err != nil {
+			return mismatch("a base64 string")
+		}
+	}
+	return nil
+}
+
+func (v *validator) length(s *Shape, val any, n int64, path string, sensitive bool) {
+	if s.Min != nil && n < *s.Min {
+		v.fail(val, path, sensitive, fmt.Sprintf("Member must have length greater than or equal to %d", *s.Min))
+	}
+	if s.Max != nil && n > *s.Max {
+		v.fail(val, path, sensitive, fmt.Sprintf("Member must have length less than or equal to %d", *s.Max))
+	}
+}

@@ -1,0 +1,67 @@
+package server
+
+import (
+	"cognate/internal/awsjson"
+	"cognate/internal/userpool"
+)
+
+//go:generate go run ../modelgen -model ../../api/cognito-idp/service-2.json -schema schema_gen.go -types ../userpool/api_gen.go
+
+// routes lists every Cognito operation cognate carries out, each once. Operations of the
+// model that are not here answer UnsupportedOperationException (see unsupported).
+func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]awsjson.Route {
+	r := map[string]awsjson.Route{}
+	add := func(rt awsjson.Route) { r[rt.Op.Name] = rt }
+
+	// User pools.
+	add(awsjson.Bind(ops["CreateUserPool"], s.CreateUserPool))
+	add(awsjson.Bind(ops["DescribeUserPool"], s.DescribeUserPool))
+	add(awsjson.Bind(ops["UpdateUserPool"], s.UpdateUserPool))
+	add(awsjson.Bind(ops["DeleteUserPool"], s.DeleteUserPool))
+	add(awsjson.Bind(ops["ListUserPools"], s.ListUserPools))
+	add(awsjson.Bind(ops["AddCustomAttributes"], s.AddCustomAttributes))
+
+	// App clients.
+	add(awsjson.Bind(ops["CreateUserPoolClient"], s.CreateUserPoolClient))
+	add(awsjson.Bind(ops["DescribeUserPoolClient"], s.DescribeUserPoolClient))
+	add(awsjson.Bind(ops["UpdateUserPoolClient"], s.UpdateUserPoolClient))
+	add(awsjson.Bind(ops["DeleteUserPoolClient"], s.DeleteUserPoolClient))
+	add(awsjson.Bind(ops["ListUserPoolClients"], s.ListUserPoolClients))
+
+	// Users, as an administrator.
+	add(awsjson.Bind(ops["AdminCreateUser"], s.AdminCreateUser))
+	add(awsjson.Bind(ops["AdminGetUser"], s.AdminGetUser))
+	add(awsjson.Bind(ops["AdminDeleteUser"], s.AdminDeleteUser))
+	add(awsjson.Bind(ops["AdminUpdateUserAttributes"], s.AdminUpdateUserAttributes))
+	add(awsjson.Bind(ops["AdminDeleteUserAttributes"], s.AdminDeleteUserAttributes))
+	add(awsjson.Bind(ops["AdminDisableUser"], s.AdminDisableUser))
+	add(awsjson.Bind(ops["AdminEnableUser"], s.AdminEnableUser))
+	add(awsjson.Bind(ops["AdminSetUserPassword"], s.AdminSetUserPassword))
+	add(awsjson.Bind(ops["AdminConfirmSignUp"], s.AdminConfirmSignUp))
+	add(awsjson.Bind(ops["AdminSetUserMFAPreference"], s.AdminSetUserMFAPreference))
+	add(awsjson.Bind(ops["ListUsers"], s.ListUsers))
+
+	// Groups.
+	add(awsjson.Bind(ops["CreateGroup"], s.CreateGroup))
+	add(awsjson.Bind(ops["GetGroup"], s.GetGroup))
+	add(awsjson.Bind(ops["UpdateGroup"], s.UpdateGroup))
+	add(awsjson.Bind(ops["DeleteGroup"], s.DeleteGroup))
+	add(awsjson.Bind(ops["ListGroups"], s.ListGroups))
+	add(awsjson.Bind(ops["AdminAddUserToGroup"], s.AdminAddUserToGroup))
+	add(awsjson.Bind(ops["AdminRemoveUserFromGroup"], s.AdminRemoveUserFromGroup))
+	add(awsjson.Bind(ops["AdminListGroupsForUser"], s.AdminListGroupsForUser))
+	add(awsjson.Bind(ops["ListUsersInGroup"], s.ListUsersInGroup))
+
+	for name, op := range ops {
+		if _, ok := r[name]; !ok {
+			r[name] = unsupported(op)
+		}
+	}
+	return r
+}
+
+// unsupported answers an operation of the model that cognate does not carry out yet with an
+// honest refusal, after the request has passed the model's validation.
+func unsupported(op *awsjson.Operation) awsjson.Route {
+	return awsjson.Refuse(op, &userpool.Error{Code: "UnsupportedOperationException", Message: "cognate does not support " + op.Name + " yet."})
+}

@@ -1,0 +1,162 @@
+// Package server is cognate's http.Handler: the Cognito API on POST /, the health check,
+// and the developer endpoints under /_cognate/ (the built-in inbox and the reset button).
+//
+// It wires the generated model tables, the operations of internal/userpool and the
+// signature check together; it holds no behaviour of its own beyond who may call what.
+package server
+
+import (
+	"crypto/subtle"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+
+	"cognate/internal/awsjson"
+	"cognate/internal/sigv4"
+	"cognate/internal/userpool"
+)
+
+// Config is what the handler is built from.
+type Config struct {
+	// Service carries out the operations.
+	Service *userpool.Service
+	// Verifier checks SigV4 signatures of the signed operations. Nil accepts any request,
+	// signed or not: the emulator mode, allowed only on loopback (cmd/cognate enforces it).
+	Verifier *sigv4.Verifier
+	// OpenDevEndpoints makes /_cognate/* answer anyone: true when listening on loopback.
+	OpenDevEndpoints bool
+	// AdminToken, when set, lets a caller with "Authorization: Bearer <token>" use /_cognate/*.
+	AdminToken string
+	// Logger receives internal errors.
+	Logger *slog.Logger
+}
+
+// Operations returns the names of the operations cognate carries out, for documentation
+// and tests: the model's other operations answer UnsupportedOperationException.
+func Operations() []string {
+	var names []string
+	for name, r := range routes(newModel(), nil) {
+		if !r.Unsupported() {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// New returns the handler.
+func New(cfg Config) http.Handler {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	api := &awsjson.Handler{
+		TargetPrefix:        "AWSCognitoIdentityProviderService",
+		Routes:              routes(newModel(), cfg.Service),
+		ValidationErrorCode: "InvalidParameterException",
+		InternalError:       awsjson.Error{Code: "InternalErrorException", Message: "Internal server error.", Status: http.StatusInternalServerError},
+		Logger:              log,
+	}
+	if cfg.Verifier != nil {
+		api.Authorize = func(r *http.Request, body []byte, op *awsjson.Operation) error {
+			err := cfg.Verifier.Verify(r, body)
+			if e, ok := err.(*sigv4.Error); ok {
+				return &awsjson.Error{Code: e.Code, Message: e.Message}
+			}
+			return err
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := cfg.Service.Ping(r.Context()); err != nil {
+			log.ErrorContext(r.Context(), "health check failed", "error", err.Error())
+			http.Error(w, "store unreachable\n", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	dev := devEndpoints{service: cfg.Service, log: log}
+	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
+	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
+	mux.Handle("POST /_cognate/reset", cfg.guard(http.HandlerFunc(dev.reset)))
+	return mux
+}
+
+// guard lets a request to the developer endpoints through when they are open (loopback) or
+// when it carries the admin token.
+func (cfg Config) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cfg.OpenDevEndpoints {
+			token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if cfg.AdminToken == "" || !ok || subtle.ConstantTimeCompare([]byte(token), []byte(cfg.AdminToken)) != 1 {
+				writeJSON(w, http.StatusForbidden, map[string]string{"message": "The developer endpoints need the admin token off loopback."})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type devEndpoints struct {
+	service *userpool.Service
+	log     *slog.Logger
+}
+
+func (d devEndpoints) listMessages(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	msgs, err := d.service.Messages(r.Context(), userpool.MessageFilter{
+		UserPoolID: q.Get("UserPoolId"), Username: q.Get("Username"), Destination: q.Get("Destination"),
+	})
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if msgs == nil {
+		msgs = []*userpool.Message{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"Messages": msgs})
+}
+
+func (d devEndpoints) clearMessages(w http.ResponseWriter, r *http.Request) {
+	if err := d.service.ClearMessages(r.Context()); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func (d devEndpoints) reset(w http.ResponseWriter, r *http.Request) {
+	if err := d.service.Reset(r.Context()); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func (d devEndpoints) fail(w http.ResponseWriter, r *http.Request, err error) {
+	d.log.ErrorContext(r.Context(), "developer endpoint failed", "path", r.URL.Path, "error", err.Error())
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal server error."})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.MarshalWrite(w, v)
+}
+
+// IsLoopback reports whether a listen address (host:port) binds only loopback interfaces.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

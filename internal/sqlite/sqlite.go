@@ -1,0 +1,229 @@
+// Package sqlite is cognate's default Store: userpool.Store on a single SQLite file
+// (or an in-memory database), through modernc.org/sqlite, a pure-Go SQLite, so the binary
+// needs no C toolchain.
+//
+// It owns the schema (embedded migrations) and the mapping of SQLite's constraint errors to
+// userpool.ErrNotFound, ErrConflict and ErrAliasConflict. It knows no Cognito rules and keeps
+// pool, client and user descriptions as opaque JSON documents. It does not serve several
+// processes on different machines; that is what internal/postgres is for.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"cognate/internal/userpool"
+)
+
+// Options configure Open. Start from DefaultOptions: the zero value does not migrate.
+type Options struct {
+	// Migrate applies pending migrations at Open. DefaultOptions sets it; turn it off to
+	// run `cognate migrate` as a separate step.
+	Migrate bool
+	// Synchronous is SQLite's synchronous setting: OFF, NORMAL, FULL or EXTRA.
+	// Empty means FULL, under which an acknowledged write survives a power loss.
+	Synchronous string
+}
+
+// DefaultOptions returns the options cognate serves with: migrate at open, synchronous FULL.
+func DefaultOptions() Options {
+	return Options{Migrate: true, Synchronous: "FULL"}
+}
+
+// busyTimeout is how long a writer waits for another writer's lock before giving up.
+// Writes are short, so waiting is almost always better than failing the request.
+const busyTimeout = 5 * time.Second
+
+// Store is userpool.Store on SQLite. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	docOpts json.Options
+}
+
+var _ userpool.Store = (*Store)(nil)
+
+// Open opens (creating if need be) the database at path, a file path or ":memory:", and,
+// if opts.Migrate, brings its schema up to date. The file's parent directories are created,
+// so that a default such as ./cognate-data/cognate.db works on a fresh checkout.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	sync := strings.ToUpper(opts.Synchronous)
+	switch sync {
+	case "":
+		sync = "FULL"
+	case "OFF", "NORMAL", "FULL", "EXTRA":
+	default:
+		return nil, fmt.Errorf("sqlite: synchronous %q is not one of OFF, NORMAL, FULL, EXTRA", opts.Synchronous)
+	}
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous("+sync+")")
+	// Every write transaction takes the write lock at BEGIN. A deferred transaction that
+	// reads and then writes can fail with SQLITE_BUSY at once, unhelped by busy_timeout,
+	// when another connection wrote in between.
+	q.Set("_txlock", "immediate")
+
+	memory := path == ":memory:"
+	var dsn string
+	if memory {
+		dsn = ":memory:?" + q.Encode()
+	} else {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+			return nil, fmt.Errorf("sqlite: create the database directory: %w", err)
+		}
+		// WAL lets readers proceed while one connection writes.
+		q.Add("_pragma", "journal_mode(WAL)")
+		// A file: URI, so that a path holding '?' or '#' stays a path.
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+		dsn = u.String()
+	}
+
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if memory {
+		// Each connection to ":memory:" is a database of its own; one connection that is
+		// never closed is the simplest way for every caller to see the same one.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	}
+	s := &Store{db: db, docOpts: docOptions()}
+	if err := s.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if opts.Migrate {
+		if err := s.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Close closes the database. Calling it twice is harmless.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// Ping reports whether the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// Reset wipes all state but the schema.
+func (s *Store) Reset(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		// Pools cascade to clients, users, aliases, groups and memberships.
+		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages"} {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("sqlite: reset: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// inTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits it if fn
+// returns nil. fn must use only tx: with ":memory:" the pool has one connection, and a
+// statement on s.db inside fn would wait for it forever.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// constraint classifies a failed statement by the SQLite constraint it broke.
+type constraint int
+
+const (
+	noConstraint constraint = iota
+	uniqueConstraint
+	foreignKeyConstraint
+)
+
+// violated reports which kind of constraint err broke, if any.
+func violated(err error) constraint {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return noConstraint
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return uniqueConstraint
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return foreignKeyConstraint
+	}
+	return noConstraint
+}
+
+// insertErr maps the error of an INSERT: a duplicate key is ErrConflict, a missing parent
+// (the pool, the user, the group) is ErrNotFound.
+func insertErr(what string, err error) error {
+	switch violated(err) {
+	case uniqueConstraint:
+		return fmt.Errorf("sqlite: %s: %w", what, userpool.ErrConflict)
+	case foreignKeyConstraint:
+		return fmt.Errorf("sqlite: %s: %w", what, userpool.ErrNotFound)
+	}
+	return fmt.Errorf("sqlite: %s: %w", what, err)
+}
+
+// notFound wraps ErrNotFound with what was looked for.
+func notFound(what string) error {
+	return fmt.Errorf("sqlite: %s: %w", what, userpool.ErrNotFound)
+}
+
+// micros and fromMicros carry times as unix microseconds: the precision PostgreSQL keeps
+// too, so both stores read back the same instant. Values read back are in UTC.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// sqlLimit turns a Store limit into SQL's: a limit of zero or less means no limit.
+func sqlLimit(limit int) int {
+	if limit <= 0 {
+		return -1
+	}
+	return limit
+}
+
+// scanner is what *sql.Row and *sql.Rows share.
+type scanner interface {
+	Scan(dest ...any) error
+}

@@ -1,0 +1,172 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"cognate/internal/userpool"
+)
+
+// userColumns selects a user row with its aliases as a JSON array, so that a user and its
+// aliases are read by one statement and so from one snapshot. u is the users table.
+const userColumns = `u.pool_id, u.key, u.sub, u.doc, u.version,
+	(SELECT json_group_array(a.alias) FROM user_aliases a WHERE a.pool_id = u.pool_id AND a.user_key = u.key)`
+
+// GetUser returns the user whose Key is key, or ErrNotFound.
+func (s *Store) GetUser(ctx context.Context, poolID, key string) (*userpool.User, error) {
+	return s.getUser(ctx, "user "+key,
+		`SELECT `+userColumns+` FROM users u WHERE u.pool_id = ? AND u.key = ?`, poolID, key)
+}
+
+// GetUserBySub returns the user with this sub, or ErrNotFound.
+func (s *Store) GetUserBySub(ctx context.Context, poolID, sub string) (*userpool.User, error) {
+	return s.getUser(ctx, "user with sub "+sub,
+		`SELECT `+userColumns+` FROM users u WHERE u.pool_id = ? AND u.sub = ?`, poolID, sub)
+}
+
+// GetUserByAlias returns the user holding this alias, or ErrNotFound.
+func (s *Store) GetUserByAlias(ctx context.Context, poolID, alias string) (*userpool.User, error) {
+	return s.getUser(ctx, "user with alias "+alias,
+		`SELECT `+userColumns+` FROM user_aliases h JOIN users u ON u.pool_id = h.pool_id AND u.key = h.user_key
+		 WHERE h.pool_id = ? AND h.alias = ?`, poolID, alias)
+}
+
+func (s *Store) getUser(ctx context.Context, what, query string, args ...any) (*userpool.User, error) {
+	u, err := s.scanUser(s.db.QueryRowContext(ctx, query, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(what)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get %s: %w", what, err)
+	}
+	return u, nil
+}
+
+// SaveUsers writes users in one transaction: New writes insert, the others replace the
+// stored user if its version is the one the caller read. Aliases are replaced with each
+// user's Aliases; one held by a user outside the call, or by two users of the call, fails
+// the whole call with ErrAliasConflict. On success each user's Version has advanced; on
+// failure nothing is written and no Version changes.
+func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) error {
+	docs := make([]string, len(writes))
+	for i, w := range writes {
+		doc, err := s.encodeUser(w.User)
+		if err != nil {
+			return fmt.Errorf("sqlite: encode user %s: %w", w.User.Key, err)
+		}
+		docs[i] = doc
+	}
+	versions := make([]int64, len(writes))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Rows first, with every rewritten user's old aliases dropped; new aliases after.
+		// So an alias that moves from one user to another within the call moves cleanly,
+		// whichever of the two writes comes first.
+		for i, w := range writes {
+			u := w.User
+			if w.New {
+				if _, err := tx.ExecContext(ctx,
+					`INSERT INTO users (pool_id, key, sub, doc, version) VALUES (?, ?, ?, ?, 1)`,
+					u.PoolID, u.Key, u.Sub, docs[i]); err != nil {
+					return insertErr("insert user "+u.Key, err)
+				}
+				versions[i] = 1
+				continue
+			}
+			res, err := tx.ExecContext(ctx,
+				`UPDATE users SET sub = ?, doc = ?, version = version + 1 WHERE pool_id = ? AND key = ? AND version = ?`,
+				u.Sub, docs[i], u.PoolID, u.Key, u.Version)
+			if violated(err) == uniqueConstraint {
+				return fmt.Errorf("sqlite: update user %s: sub taken: %w", u.Key, userpool.ErrConflict)
+			}
+			if err != nil {
+				return fmt.Errorf("sqlite: update user %s: %w", u.Key, err)
+			}
+			if err := versionMiss(ctx, tx, res, "user "+u.Key,
+				`SELECT count(*) FROM users WHERE pool_id = ? AND key = ?`, u.PoolID, u.Key); err != nil {
+				return err
+			}
+			versions[i] = u.Version + 1
+			if _, err := tx.ExecContext(ctx, `DELETE FROM user_aliases WHERE pool_id = ? AND user_key = ?`,
+				u.PoolID, u.Key); err != nil {
+				return fmt.Errorf("sqlite: update user %s: %w", u.Key, err)
+			}
+		}
+		for _, w := range writes {
+			u := w.User
+			aliases := slices.Clone(u.Aliases)
+			slices.Sort(aliases)
+			for _, a := range slices.Compact(aliases) {
+				_, err := tx.ExecContext(ctx, `INSERT INTO user_aliases (pool_id, alias, user_key) VALUES (?, ?, ?)`,
+					u.PoolID, a, u.Key)
+				if violated(err) == uniqueConstraint {
+					return fmt.Errorf("sqlite: user %s: %q: %w", u.Key, a, userpool.ErrAliasConflict)
+				}
+				if err != nil {
+					return fmt.Errorf("sqlite: user %s: alias %q: %w", u.Key, a, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, w := range writes {
+		w.User.Version = versions[i]
+	}
+	return nil
+}
+
+// DeleteUser removes the user; the schema's cascades take its aliases and memberships.
+func (s *Store) DeleteUser(ctx context.Context, poolID, key string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND key = ?`, poolID, key)
+	return deleted(res, err, "user "+key)
+}
+
+// ListUsers returns at most limit users with keys greater than after, in key order.
+func (s *Store) ListUsers(ctx context.Context, poolID, after string, limit int) ([]*userpool.User, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+userColumns+` FROM users u WHERE u.pool_id = ? AND u.key > ? ORDER BY u.key LIMIT ?`,
+		poolID, after, sqlLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	return collect(rows, s.scanUser)
+}
+
+// encodeUser returns the user's document: the fields the store does not index, with times
+// in UTC so that they read back in UTC.
+func (s *Store) encodeUser(u *userpool.User) (string, error) {
+	d := *u
+	d.PasswordSetAt = d.PasswordSetAt.UTC()
+	d.TokensValidAfter = d.TokensValidAfter.UTC()
+	d.CreatedAt = d.CreatedAt.UTC()
+	d.ModifiedAt = d.ModifiedAt.UTC()
+	return s.encode(&d)
+}
+
+func (s *Store) scanUser(r scanner) (*userpool.User, error) {
+	var (
+		poolID, key, sub, doc, aliases string
+		version                        int64
+	)
+	if err := r.Scan(&poolID, &key, &sub, &doc, &version, &aliases); err != nil {
+		return nil, err
+	}
+	var u userpool.User
+	if err := s.decode(doc, &u); err != nil {
+		return nil, fmt.Errorf("sqlite: decode user %s: %w", key, err)
+	}
+	u.PoolID, u.Key, u.Sub, u.Version = poolID, key, sub, version
+	if err := s.decode(aliases, &u.Aliases); err != nil {
+		return nil, fmt.Errorf("sqlite: decode aliases of user %s: %w", key, err)
+	}
+	if len(u.Aliases) == 0 {
+		u.Aliases = nil
+	}
+	slices.Sort(u.Aliases)
+	return &u, nil
+}

@@ -1,0 +1,196 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+)
+
+// AdminCreateUser creates a user with a temporary password (drawn to the pool's policy when
+// not given) in FORCE_CHANGE_PASSWORD, and sends the invitation unless told to SUPPRESS it.
+// MessageAction RESEND gives an existing FORCE_CHANGE_PASSWORD user a new invitation.
+func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserRequest) (*AdminCreateUserResponse, error) {
+	p, err := s.loadPool(ctx, deref(in.UserPoolId))
+	if err != nil {
+		return nil, err
+	}
+	if deref(in.MessageAction) == "RESEND" {
+		return s.resendInvitation(ctx, p, in)
+	}
+	now := s.clock()
+	sub, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	u := &User{PoolID: p.ID, Sub: sub, Status: StatusForceChangePassword, Enabled: true, CreatedAt: now, ModifiedAt: now}
+	attrs := in.UserAttributes
+	u.Username = deref(in.Username)
+	if len(p.Doc.UsernameAttributes) > 0 {
+		// The name given is the user's email or phone number; the username proper is the sub.
+		name := deref(in.Username)
+		kind := ""
+		switch {
+		case emailPattern.MatchString(name) && slices.Contains(p.Doc.UsernameAttributes, "email"):
+			kind = "email"
+		case phonePattern.MatchString(name) && slices.Contains(p.Doc.UsernameAttributes, "phone_number"):
+			kind = "phone_number"
+		default:
+			return nil, invalidParameter("Username should be either an email or a phone number.")
+		}
+		if !slices.ContainsFunc(attrs, func(a AttributeType) bool { return deref(a.Name) == kind }) {
+			attrs = append(slices.Clone(attrs), AttributeType{Name: ptr(kind), Value: ptr(name)})
+		}
+		u.Username = sub
+	} else if uuidPattern.MatchString(strings.ToLower(u.Username)) && len(p.Doc.AliasAttributes) == 0 {
+		// Cognito refuses usernames shaped as a sub, which would be ambiguous with sub look-ups.
+		return nil, invalidParameter("Username cannot be of UUID format when the user pool is configured with neither alias nor username attributes.")
+	}
+	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
+		return nil, err
+	}
+	u.Key = p.userKey(u.Username)
+	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
+	applyAttributes(u, attrs)
+	password := deref(in.TemporaryPassword)
+	if password == "" {
+		if password, err = temporaryPassword(s.rand, p.Doc.Policies.PasswordPolicy); err != nil {
+			return nil, err
+		}
+	} else if err := checkPassword(p.Doc.Policies.PasswordPolicy, password); err != nil {
+		return nil, asSignUpPasswordError(err)
+	}
+	if u.PasswordHash, err = s.passwords.Hash(ctx, s.rand, password); err != nil {
+		return nil, err
+	}
+	u.PasswordSetAt = now
+	p.computeAliases(u)
+
+	writes := []UserWrite{{User: u, New: true}}
+	if deref(in.ForceAliasCreation) {
+		// The alias moves to the new user: whoever held it loses it, and its verification.
+		moved, err := s.takeAliases(ctx, p, u, now)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, moved...)
+	}
+	switch err := s.store.SaveUsers(ctx, writes...); {
+	case errors.Is(err, ErrAliasConflict):
+		return nil, aliasExists(p, u)
+	case errors.Is(err, ErrConflict):
+		return nil, newError("UsernameExistsException", "User account already exists")
+	case errors.Is(err, ErrNotFound):
+		return nil, poolNotFound(p.ID)
+	case err != nil:
+		return nil, err
+	}
+	if deref(in.MessageAction) != "SUPPRESS" {
+		if err := s.sendInvitation(ctx, p, u, password, in.DesiredDeliveryMediums); err != nil {
+			return nil, err
+		}
+	}
+	out := userType(u, nil)
+	return &AdminCreateUserResponse{User: &out}, nil
+}
+
+// takeAliases prepares the writes that strip u's aliases from the users holding them now.
+func (s *Service) takeAliases(ctx context.Context, p *Pool, u *User, now time.Time) ([]UserWrite, error) {
+	var writes []UserWrite
+	for _, alias := range u.Aliases {
+		holder, err := s.store.GetUserByAlias(ctx, p.ID, alias)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if holder.Key == u.Key {
+			continue
+		}
+		name, _, _ := strings.Cut(alias, ":")
+		if name == "preferred_username" {
+			holder.setAttr(name, "")
+		} else {
+			holder.setAttr(name+"_verified", "false")
+		}
+		holder.ModifiedAt = now
+		p.computeAliases(holder)
+		writes = append(writes, UserWrite{User: holder})
+	}
+	return writes, nil
+}
+
+func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreateUserRequest) (*AdminCreateUserResponse, error) {
+	var password string
+	u, err := s.updateUser(ctx, p.ID, deref(in.Username), func(p *Pool, u *User) error {
+		if u.Status != StatusForceChangePassword {
+			return newError("UnsupportedUserStateException", "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
+		}
+		password = deref(in.TemporaryPassword)
+		var err error
+		if password == "" {
+			if password, err = temporaryPassword(s.rand, p.Doc.Policies.PasswordPolicy); err != nil {
+				return err
+			}
+		} else if err := checkPassword(p.Doc.Policies.PasswordPolicy, password); err != nil {
+			return asSignUpPasswordError(err)
+		}
+		if u.PasswordHash, err = s.passwords.Hash(ctx, s.rand, password); err != nil {
+			return err
+		}
+		now := s.clock()
+		u.PasswordSetAt, u.ModifiedAt = now, now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sendInvitation(ctx, p, u, password, in.DesiredDeliveryMediums); err != nil {
+		return nil, err
+	}
+	out := userType(u, nil)
+	return &AdminCreateUserResponse{User: &out}, nil
+}
+
+// sendInvitation sends the welcome message with the temporary password by each medium
+// asked for (SMS when none is) for which the user has a destination.
+func (s *Service) sendInvitation(ctx context.Context, p *Pool, u *User, password string, mediums []string) error {
+	if len(mediums) == 0 {
+		mediums = []string{"SMS"}
+	}
+	tmpl := &MessageTemplateType{}
+	if c := p.Doc.AdminCreateUserConfig; c != nil && c.InviteMessageTemplate != nil {
+		tmpl = c.InviteMessageTemplate
+	}
+	const defaultBody = "Your username is {username} and temporary password is {####}."
+	fill := func(t string) string {
+		return strings.NewReplacer("{username}", u.Username, "{####}", password).Replace(t)
+	}
+	for _, m := range slices.Compact(slices.Sorted(slices.Values(mediums))) {
+		msg := &Message{UserPoolID: p.ID, Username: u.Username, DeliveryMedium: m,
+			TriggerSource: "CustomMessage_AdminCreateUser", CreatedAt: s.clock()}
+		switch m {
+		case "EMAIL":
+			to, ok := u.attr("email")
+			if !ok {
+				continue
+			}
+			msg.Destination = to
+			msg.Subject = deref(or(tmpl.EmailSubject, "Your temporary password"))
+			msg.Body = fill(deref(or(tmpl.EmailMessage, defaultBody)))
+		case "SMS":
+			to, ok := u.attr("phone_number")
+			if !ok {
+				continue
+			}
+			msg.Destination = to
+			msg.Body = fill(deref(or(tmpl.SMSMessage, defaultBody)))
+		}
+		if err := s.send(ctx, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+)
+
+// CreateUserPoolClient creates an app client, with a secret when GenerateSecret is set.
+func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolClientRequest) (*CreateUserPoolClientResponse, error) {
+	p, err := s.loadPool(ctx, deref(in.UserPoolId))
+	if err != nil {
+		return nil, err
+	}
+	cs, err := convert[clientSettings](in)
+	if err != nil {
+		return nil, err
+	}
+	if err := cs.check(p); err != nil {
+		return nil, err
+	}
+	if in.ClientSecret != nil && !deref(in.GenerateSecret) {
+		return nil, invalidParameter("ClientSecret can only be set when GenerateSecret is true.")
+	}
+	now := s.clock()
+	c := &Client{PoolID: p.ID, Doc: UserPoolClientType{
+		UserPoolId:       ptr(p.ID),
+		CreationDate:     At(now),
+		LastModifiedDate: At(now),
+	}}
+	cs.apply(&c.Doc)
+	if deref(in.GenerateSecret) {
+		secret := deref(in.ClientSecret)
+		if secret == "" {
+			if secret, err = s.newClientSecret(); err != nil {
+				return nil, err
+			}
+		}
+		c.Doc.ClientSecret = ptr(secret)
+	}
+	for range 5 {
+		if c.ID, err = s.newClientID(); err != nil {
+			return nil, err
+		}
+		c.Doc.ClientId = ptr(c.ID)
+		if err = s.store.CreateClient(ctx, c); !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		return nil, poolNotFound(p.ID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &CreateUserPoolClientResponse{UserPoolClient: &c.Doc}, nil
+}

@@ -1,0 +1,28 @@
+package userpool
+
+import "context"
+
+// ListUserPools lists pools in id order, MaxResults at a time.
+func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsRequest) (*ListUserPoolsResponse, error) {
+	after, err := pageAfter(in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	limit := int(deref(in.MaxResults))
+	pools, err := s.store.ListPools(ctx, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListUserPoolsResponse{UserPools: []UserPoolDescriptionType{}}
+	for i, p := range pools {
+		if i == limit {
+			out.NextToken = pageToken(pools[i-1].ID)
+			break
+		}
+		out.UserPools = append(out.UserPools, UserPoolDescriptionType{
+			Id: p.Doc.Id, Name: p.Doc.Name, LambdaConfig: p.Doc.LambdaConfig,
+			LastModifiedDate: p.Doc.LastModifiedDate, CreationDate: p.Doc.CreationDate,
+		})
+	}
+	return out, nil
+}

@@ -1,0 +1,43 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+)
+
+// UpdateUserPool replaces a pool's settings. Members left out return to their defaults, as
+// AWS does; what UpdateUserPool cannot change (schema, aliases, username settings) stays.
+func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolRequest) (*UpdateUserPoolResponse, error) {
+	settings, err := convert[poolSettings](in)
+	if err != nil {
+		return nil, err
+	}
+	if err := settings.check(); err != nil {
+		return nil, err
+	}
+	for {
+		p, err := s.loadPool(ctx, deref(in.UserPoolId))
+		if err != nil {
+			return nil, err
+		}
+		if in.UserPoolTags == nil {
+			settings.UserPoolTags = p.Doc.UserPoolTags // tags are changed by TagResource, not reset here
+		}
+		settings.apply(&p.Doc)
+		if in.PoolName != nil {
+			p.Doc.Name = in.PoolName
+		}
+		p.Doc.LastModifiedDate = At(s.clock())
+		err = s.store.UpdatePool(ctx, p)
+		if errors.Is(err, ErrConflict) {
+			continue // another update went first; apply ours on top of it
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil, poolNotFound(p.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &UpdateUserPoolResponse{}, nil
+	}
+}

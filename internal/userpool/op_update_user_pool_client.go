@@ -1,0 +1,40 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+)
+
+// UpdateUserPoolClient replaces an app client's settings; what it is not given returns to
+// the default. The id, secret and creation date stay.
+func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolClientRequest) (*UpdateUserPoolClientResponse, error) {
+	cs, err := convert[clientSettings](in)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p, c, err := s.loadClient(ctx, deref(in.UserPoolId), deref(in.ClientId))
+		if err != nil {
+			return nil, err
+		}
+		if err := cs.check(p); err != nil {
+			return nil, err
+		}
+		if cs.ClientName == nil {
+			cs.ClientName = c.Doc.ClientName // the name stays unless a new one is given
+		}
+		cs.apply(&c.Doc)
+		c.Doc.LastModifiedDate = At(s.clock())
+		err = s.store.UpdateClient(ctx, c)
+		if errors.Is(err, ErrConflict) {
+			continue
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil, clientNotFound(c.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &UpdateUserPoolClientResponse{UserPoolClient: &c.Doc}, nil
+	}
+}

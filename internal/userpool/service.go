@@ -1,0 +1,97 @@
+// Package userpool is cognate's domain: user pools, app clients, users and groups, and the
+// Cognito operations on them, one file per operation (op_<Operation>.go).
+//
+// It knows nothing of HTTP, SQL or SMTP. It reaches the outside only through its ports:
+// Store (state), Sender (messages). Time and randomness are injected so that tests can
+// move the clock and fix the dice. Request and response types are generated from the
+// Cognito API model (api_gen.go) so that every JSON name is exactly Cognito's.
+package userpool
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"runtime"
+	"time"
+)
+
+// Options configure a Service. Zero values mean the defaults documented on each field.
+type Options struct {
+	// Region is the AWS region cognate poses as; it prefixes pool ids and appears in ARNs.
+	// Default "us-east-1".
+	Region string
+	// AccountID appears in ARNs. Default "000000000000".
+	AccountID string
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+	// Rand is the source of randomness for ids, secrets and codes. Default crypto/rand.Reader.
+	Rand io.Reader
+	// Logger receives the service's own log lines. Default: discard.
+	Logger *slog.Logger
+	// HashConcurrency bounds how many password hashes run at once, so that a burst of
+	// sign-ins cannot exhaust memory (each argon2id hash takes 19 MiB). Default 2×GOMAXPROCS.
+	HashConcurrency int
+	// Hasher overrides the password hash parameters (tests use cheap ones). Default
+	// argon2id m=19456 KiB, t=2, p=1 as ARCHITECTURE.md decides.
+	Hasher *Hasher
+}
+
+// Service carries out the Cognito operations. It is safe for concurrent use.
+type Service struct {
+	store     Store
+	sender    Sender
+	region    string
+	account   string
+	now       func() time.Time
+	rand      io.Reader
+	log       *slog.Logger
+	passwords *Hasher
+}
+
+// New returns a Service over the given store and sender.
+func New(store Store, sender Sender, opts Options) *Service {
+	s := &Service{
+		store:   store,
+		sender:  sender,
+		region:  opts.Region,
+		account: opts.AccountID,
+		now:     opts.Now,
+		rand:    opts.Rand,
+		log:     opts.Logger,
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.account == "" {
+		s.account = "000000000000"
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.passwords = opts.Hasher
+	if s.passwords == nil {
+		n := opts.HashConcurrency
+		if n <= 0 {
+			n = 2 * runtime.GOMAXPROCS(0)
+		}
+		s.passwords = NewHasher(DefaultHashParams, n)
+	}
+	return s
+}
+
+// Region returns the region the service poses as.
+func (s *Service) Region() string { return s.region }
+
+// clock reads the clock once for an operation (rule 4: each operation reads it once),
+// truncated to the microsecond so that what is stored reads back equal.
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Ping reports whether the store is reachable, for /healthz.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }

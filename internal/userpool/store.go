@@ -1,0 +1,194 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNotFound is returned by a Store when the thing asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned by a Store when a write collides with what is stored: a key that
+// exists already, or a version that moved on since the caller read it.
+var ErrConflict = errors.New("conflict")
+
+// ErrAliasConflict is returned by a Store when a user write would give a second user an alias
+// (a verified email or phone number, or a preferred_username) that another user holds.
+// It is an ErrConflict too.
+var ErrAliasConflict = fmt.Errorf("alias %w", ErrConflict)
+
+// Store keeps cognate's state. Each method is atomic: it changes all it names or nothing.
+// It knows no Cognito rules; the operations decide what a caller sees (rule 3 of ARCHITECTURE.md).
+// Implementations: internal/sqlite, and later internal/postgres; userpooltest.TestStore is
+// the contract both must pass.
+type Store interface {
+	// CreatePool stores a new pool; ErrConflict if the id exists.
+	CreatePool(ctx context.Context, p *Pool) error
+	// GetPool returns the pool or ErrNotFound.
+	GetPool(ctx context.Context, id string) (*Pool, error)
+	// UpdatePool replaces the pool if its stored version equals p.Version (else ErrConflict),
+	// and advances p.Version. ErrNotFound if the pool is gone.
+	UpdatePool(ctx context.Context, p *Pool) error
+	// DeletePool removes the pool with its clients, users, groups and messages.
+	DeletePool(ctx context.Context, id string) error
+	// ListPools returns at most limit pools with ids greater than after, in id order.
+	ListPools(ctx context.Context, after string, limit int) ([]*Pool, error)
+	// CountUsers returns how many users the pool has.
+	CountUsers(ctx context.Context, poolID string) (int, error)
+
+	// CreateClient stores a new app client; ErrConflict if the id exists, ErrNotFound if the pool does not.
+	CreateClient(ctx context.Context, c *Client) error
+	// GetClient returns the pool's client or ErrNotFound.
+	GetClient(ctx context.Context, poolID, clientID string) (*Client, error)
+	// FindClient returns the client with this id in whichever pool has it, or ErrNotFound.
+	// Public operations name only a client id.
+	FindClient(ctx context.Context, clientID string) (*Client, error)
+	// UpdateClient replaces the client if its stored version equals c.Version, and advances c.Version.
+	UpdateClient(ctx context.Context, c *Client) error
+	// DeleteClient removes the client or answers ErrNotFound.
+	DeleteClient(ctx context.Context, poolID, clientID string) error
+	// ListClients returns at most limit of the pool's clients with ids greater than after, in id order.
+	ListClients(ctx context.Context, poolID, after string, limit int) ([]*Client, error)
+
+	// GetUser returns the user whose Key is key, or ErrNotFound.
+	GetUser(ctx context.Context, poolID, key string) (*User, error)
+	// GetUserBySub returns the user with this sub, or ErrNotFound.
+	GetUserBySub(ctx context.Context, poolID, sub string) (*User, error)
+	// GetUserByAlias returns the user holding this alias (as in User.Aliases), or ErrNotFound.
+	GetUserByAlias(ctx context.Context, poolID, alias string) (*User, error)
+	// SaveUsers writes users in one transaction: each New write inserts (ErrConflict if the
+	// key or sub exists), each other write replaces the user if its stored version equals
+	// User.Version (else ErrConflict; ErrNotFound if it is gone). Aliases are replaced with
+	// the user's Aliases; one held by another user fails the whole call with ErrAliasConflict.
+	// On success every written user's Version has advanced.
+	SaveUsers(ctx context.Context, writes ...UserWrite) error
+	// DeleteUser removes the user, its aliases and group memberships, or answers ErrNotFound.
+	DeleteUser(ctx context.Context, poolID, key string) error
+	// ListUsers returns at most limit users with keys greater than after, in key order.
+	ListUsers(ctx context.Context, poolID, after string, limit int) ([]*User, error)
+
+	// CreateGroup stores a new group; ErrConflict if the name exists in the pool.
+	CreateGroup(ctx context.Context, g *Group) error
+	// GetGroup returns the group or ErrNotFound.
+	GetGroup(ctx context.Context, poolID, name string) (*Group, error)
+	// UpdateGroup replaces the group or answers ErrNotFound.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup removes the group and its memberships, or answers ErrNotFound.
+	DeleteGroup(ctx context.Context, poolID, name string) error
+	// ListGroups returns at most limit groups with names greater than after, in name order.
+	ListGroups(ctx context.Context, poolID, after string, limit int) ([]*Group, error)
+	// AddUserToGroup makes the user a member; adding a member again is not an error.
+	// ErrNotFound if the user or the group does not exist.
+	AddUserToGroup(ctx context.Context, poolID, userKey, group string) error
+	// RemoveUserFromGroup ends a membership; removing a non-member is not an error.
+	RemoveUserFromGroup(ctx context.Context, poolID, userKey, group string) error
+	// ListGroupsForUser returns at most limit of the user's groups with names greater than after.
+	ListGroupsForUser(ctx context.Context, poolID, userKey, after string, limit int) ([]*Group, error)
+	// ListUsersInGroup returns at most limit members with keys greater than after, in key order.
+	ListUsersInGroup(ctx context.Context, poolID, group, after string, limit int) ([]*User, error)
+
+	// AddMessage stores a message in the built-in inbox.
+	AddMessage(ctx context.Context, m *Message) error
+	// ListMessages returns the inbox's messages matching f, newest first.
+	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, error)
+	// ClearMessages empties the inbox.
+	ClearMessages(ctx context.Context) error
+
+	// Reset wipes all state (tests use it through POST /_cognate/reset).
+	Reset(ctx context.Context) error
+	// Ping reports whether the store is reachable.
+	Ping(ctx context.Context) error
+}
+
+// Pool is a stored user pool: the description DescribeUserPool returns, less the figures
+// computed on read (EstimatedNumberOfUsers).
+type Pool struct {
+	ID      string
+	Doc     UserPoolType
+	Version int64
+}
+
+// Client is a stored app client: the description DescribeUserPoolClient returns.
+type Client struct {
+	PoolID  string
+	ID      string
+	Doc     UserPoolClientType
+	Version int64
+}
+
+// Attribute is one user attribute, a name and a string value as Cognito keeps them.
+type Attribute struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}
+
+// User is a stored user. Key, Sub and Aliases are indexed by the store; the rest is opaque
+// to it (implementations keep it as a document), so that new fields need no migration.
+type User struct {
+	PoolID  string   `json:"-"`
+	Key     string   `json:"-"` // Username, folded to lower case when the pool is case-insensitive
+	Sub     string   `json:"-"`
+	Aliases []string `json:"-"` // "email:…", "phone_number:…", "preferred_username:…", normalised
+	Version int64    `json:"-"`
+
+	Username         string      `json:"username"`
+	Attributes       []Attribute `json:"attributes"`
+	Status           string      `json:"status"`
+	Enabled          bool        `json:"enabled"`
+	PasswordHash     string      `json:"passwordHash,omitempty"`
+	PasswordHistory  []string    `json:"passwordHistory,omitempty"`
+	PasswordSetAt    time.Time   `json:"passwordSetAt,omitzero"`
+	MFA              MFASettings `json:"mfa,omitzero"`
+	TokensValidAfter time.Time   `json:"tokensValidAfter,omitzero"`
+	CreatedAt        time.Time   `json:"createdAt"`
+	ModifiedAt       time.Time   `json:"modifiedAt"`
+}
+
+// MFASettings are a user's MFA preferences as AdminSetUserMFAPreference sets them.
+type MFASettings struct {
+	SMSEnabled     bool `json:"smsEnabled,omitempty"`
+	SMSPreferred   bool `json:"smsPreferred,omitempty"`
+	TOTPEnabled    bool `json:"totpEnabled,omitempty"`
+	TOTPPreferred  bool `json:"totpPreferred,omitempty"`
+	EmailEnabled   bool `json:"emailEnabled,omitempty"`
+	EmailPreferred bool `json:"emailPreferred,omitempty"`
+}
+
+// UserWrite is one write of SaveUsers: an insert when New, otherwise a versioned replace.
+type UserWrite struct {
+	User *User
+	New  bool
+}
+
+// Group is a stored group of a pool.
+type Group struct {
+	PoolID      string
+	Name        string
+	Description *string
+	RoleArn     *string
+	Precedence  *int32
+	CreatedAt   time.Time
+	ModifiedAt  time.Time
+}
+
+// Message is one message in the built-in inbox: what would have been sent, and to whom.
+type Message struct {
+	MessageID      string    `json:"MessageId"`
+	UserPoolID     string    `json:"UserPoolId"`
+	Username       string    `json:"Username"`
+	DeliveryMedium string    `json:"DeliveryMedium"`
+	Destination    string    `json:"Destination"`
+	Subject        string    `json:"Subject,omitempty"`
+	Body           string    `json:"Body"`
+	TriggerSource  string    `json:"TriggerSource"`
+	CreatedAt      time.Time `json:"CreatedAt,format:unix"`
+}
+
+// MessageFilter selects inbox messages; empty fields match everything.
+type MessageFilter struct {
+	UserPoolID  string
+	Username    string
+	Destination string
+}

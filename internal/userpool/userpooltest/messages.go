@@ -1,0 +1,94 @@
+package userpooltest
+
+import (
+	"testing"
+	"time"
+
+	"cognate/internal/userpool"
+)
+
+func newMessage(id, poolID, username, destination string, at time.Time) *userpool.Message {
+	return &userpool.Message{
+		MessageID:      id,
+		UserPoolID:     poolID,
+		Username:       username,
+		DeliveryMedium: "EMAIL",
+		Destination:    destination,
+		Subject:        "Your verification code",
+		Body:           "Your password reset code is 123456.\nIt expires in one hour.",
+		TriggerSource:  "CustomMessage_ForgotPassword",
+		CreatedAt:      at,
+	}
+}
+
+// inbox adds five messages to two pools and returns them, newest first.
+func inbox(t *testing.T, s userpool.Store) (poolA, poolB string, newestFirst []*userpool.Message) {
+	t.Helper()
+	p := createPool(t, s, "us-east-1_aaaa")
+	q := createPool(t, s, "us-east-1_bbbb")
+	at := base()
+	m1 := newMessage("m1", p.ID, "alice", "alice@example.com", at)
+	m2 := newMessage("m2", p.ID, "bob", "+15555550100", at.Add(time.Second))
+	m2.DeliveryMedium, m2.Subject, m2.TriggerSource = "SMS", "", "CustomMessage_AdminCreateUser"
+	m3 := newMessage("m3", q.ID, "alice", "alice@example.com", at.Add(2*time.Second))
+	m4 := newMessage("m4", p.ID, "alice", "alice@example.com", at.Add(2*time.Second)) // same instant as m3, added after it
+	m5 := newMessage("m5", q.ID, "carol", "carol@example.com", at.Add(-time.Hour))    // added last, oldest
+	for _, m := range []*userpool.Message{m1, m2, m3, m4, m5} {
+		must(t, "AddMessage "+m.MessageID, s.AddMessage(t.Context(), m))
+	}
+	return p.ID, q.ID, []*userpool.Message{m4, m3, m2, m1, m5}
+}
+
+func listMessages(t *testing.T, s userpool.Store, f userpool.MessageFilter) []*userpool.Message {
+	t.Helper()
+	ms, err := s.ListMessages(t.Context(), f)
+	must(t, "ListMessages", err)
+	return ms
+}
+
+func testMessageList(t *testing.T, s userpool.Store) {
+	if got := listMessages(t, s, userpool.MessageFilter{}); len(got) != 0 {
+		t.Fatalf("a new store's inbox holds %d messages", len(got))
+	}
+	_, _, want := inbox(t, s)
+	// Newest first; of two written at the same instant, the one added last first.
+	got := listMessages(t, s, userpool.MessageFilter{})
+	same(t, "ListMessages", want, got)
+	for _, m := range got {
+		wantUTC(t, "message "+m.MessageID, m.CreatedAt)
+	}
+}
+
+func testMessageFilters(t *testing.T, s userpool.Store) {
+	p, q, all := inbox(t, s)
+	m4, m3, m2, m1, m5 := all[0], all[1], all[2], all[3], all[4]
+	for _, tc := range []struct {
+		name string
+		f    userpool.MessageFilter
+		want []*userpool.Message
+	}{
+		{"pool", userpool.MessageFilter{UserPoolID: p}, []*userpool.Message{m4, m2, m1}},
+		{"other pool", userpool.MessageFilter{UserPoolID: q}, []*userpool.Message{m3, m5}},
+		{"username across pools", userpool.MessageFilter{Username: "alice"}, []*userpool.Message{m4, m3, m1}},
+		{"destination", userpool.MessageFilter{Destination: "+15555550100"}, []*userpool.Message{m2}},
+		{"pool and username", userpool.MessageFilter{UserPoolID: p, Username: "alice"}, []*userpool.Message{m4, m1}},
+		{"pool and destination", userpool.MessageFilter{UserPoolID: q, Destination: "alice@example.com"}, []*userpool.Message{m3}},
+		{"all three", userpool.MessageFilter{UserPoolID: p, Username: "bob", Destination: "+15555550100"}, []*userpool.Message{m2}},
+		{"no match", userpool.MessageFilter{UserPoolID: q, Username: "bob"}, nil},
+		{"missing pool", userpool.MessageFilter{UserPoolID: "us-east-1_none"}, nil},
+	} {
+		same(t, "ListMessages by "+tc.name, tc.want, listMessages(t, s, tc.f))
+	}
+}
+
+func testMessageClear(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p, _, _ := inbox(t, s)
+	must(t, "ClearMessages", s.ClearMessages(ctx))
+	if got := listMessages(t, s, userpool.MessageFilter{}); len(got) != 0 {
+		t.Fatalf("ClearMessages left %d messages", len(got))
+	}
+	m := newMessage("m6", p, "alice", "alice@example.com", base())
+	must(t, "AddMessage after ClearMessages", s.AddMessage(ctx, m))
+	same(t, "ListMessages after ClearMessages", []*userpool.Message{m}, listMessages(t, s, userpool.MessageFilter{}))
+}
