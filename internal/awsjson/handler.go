@@ -84,7 +84,9 @@ func Bind[In, Out any](op *Operation, f func(context.Context, *In) (*Out, error)
 	return Route{Op: op, call: func(ctx context.Context, body []byte) ([]byte, error) {
 		in := new(In)
 		if err := json.Unmarshal(body, in); err != nil {
-			return nil, serialization("The request body could not be read: %v", err)
+			// The body passed the model's validation, so the Go types disagree with the
+			// model: a fault of the server, answered as internal and logged.
+			return nil, fmt.Errorf("decoding a validated %s request: %w", op.Name, err)
 		}
 		out, err := f(ctx, in)
 		if err != nil {
@@ -156,12 +158,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serve(r *http.Request) ([]byte, error) {
 	if r.Method != http.MethodPost {
-		return nil, &Error{Code: "UnknownOperationException", Message: "Operations are called with POST.", Status: http.StatusNotFound}
+		return nil, &Error{Code: "UnknownOperationException", Message: "Operations are called with POST."}
 	}
-	prefix, name, ok := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+	target := r.Header.Get("X-Amz-Target")
+	if target == "" {
+		return nil, &Error{Code: "UnknownOperationException", Message: "The X-Amz-Target header is missing."}
+	}
+	prefix, name, ok := strings.Cut(target, ".")
 	route, known := h.Routes[name]
 	if !ok || prefix != h.TargetPrefix || !known {
-		return nil, &Error{Code: "UnknownOperationException", Message: "Unknown operation " + r.Header.Get("X-Amz-Target") + "."}
+		return nil, &Error{Code: "UnknownOperationException", Message: "Unknown operation " + target + "."}
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != ContentType {
 		// AWS's JSON services do not find an operation for a request of another media type.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -102,6 +104,12 @@ func (v *validator) fail(value any, path string, sensitive bool, constraint stri
 	v.clauses = append(v.clauses, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: %s", show(value), path, constraint))
 }
 
+// sortedKeys returns the names of an object in order, so that messages about a map (or the
+// first of several wrong-case names) do not change with Go's random map iteration order.
+func sortedKeys(obj map[string]any) []string {
+	return slices.Sorted(maps.Keys(obj))
+}
+
 // show prints a value as Coral does (Java's toString): lists as [a, b], maps as {k=v}.
 func show(value any) string {
 	switch x := value.(type) {
@@ -113,8 +121,8 @@ func show(value any) string {
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
 		parts := make([]string, 0, len(x))
-		for k, e := range x {
-			parts = append(parts, k+"="+show(e))
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, k+"="+show(x[k]))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case nil:
@@ -124,7 +132,7 @@ func show(value any) string {
 }
 
 func (v *validator) structure(s *Shape, obj map[string]any, path string, sensitive bool) error {
-	for key := range obj {
+	for _, key := range sortedKeys(obj) {
 		known := false
 		for _, m := range s.Members {
 			if m.Name == key {
@@ -193,7 +201,8 @@ func (v *validator) value(s *Shape, val any, path string, sensitive bool) error 
 			return mismatch("a map")
 		}
 		v.length(s, val, int64(len(obj)), path, sensitive)
-		for k, e := range obj {
+		for _, k := range sortedKeys(obj) {
+			e := obj[k]
 			if s.Key != nil {
 				if err := v.value(s.Key, k, path+".key", sensitive || s.Key.Sensitive); err != nil {
 					return err
@@ -271,10 +280,34 @@ func (v *validator) value(s *Shape, val any, path string, sensitive bool) error 
 }
 
 func (v *validator) length(s *Shape, val any, n int64, path string, sensitive bool) {
+	// A list or map is printed whole, so it is shown only when nothing inside it is sensitive.
+	hide := func() bool { return sensitive || holdsSensitive(s, map[*Shape]bool{}) }
 	if s.Min != nil && n < *s.Min {
-		v.fail(val, path, sensitive, fmt.Sprintf("Member must have length greater than or equal to %d", *s.Min))
+		v.fail(val, path, hide(), fmt.Sprintf("Member must have length greater than or equal to %d", *s.Min))
 	}
 	if s.Max != nil && n > *s.Max {
-		v.fail(val, path, sensitive, fmt.Sprintf("Member must have length less than or equal to %d", *s.Max))
+		v.fail(val, path, hide(), fmt.Sprintf("Member must have length less than or equal to %d", *s.Max))
 	}
+}
+
+// holdsSensitive reports whether a value of shape s may carry sensitive data anywhere inside.
+func holdsSensitive(s *Shape, seen map[*Shape]bool) bool {
+	if s == nil || seen[s] {
+		return false
+	}
+	if s.Sensitive {
+		return true
+	}
+	seen[s] = true
+	switch s.Kind {
+	case KindStructure:
+		for _, m := range s.Members {
+			if holdsSensitive(m.Shape, seen) {
+				return true
+			}
+		}
+	case KindList, KindMap:
+		return holdsSensitive(s.Item, seen) || holdsSensitive(s.Key, seen)
+	}
+	return false
 }
