@@ -23,6 +23,7 @@ type Config struct {
 	Insecure    bool
 	AdminToken  string
 	Migrate     bool
+	SecretKey   string
 }
 
 // parseConfig reads flags, falling back to the environment for each one not given.
@@ -58,6 +59,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"Allow listening on a non-loopback address without --credentials, accepting any signature. (COGNATE_INSECURE)")
 	fs.StringVar(&c.AdminToken, "admin-token", env("COGNATE_ADMIN_TOKEN", ""),
 		"A bearer token that opens the /_cognate/ developer endpoints off loopback. (COGNATE_ADMIN_TOKEN)")
+	fs.StringVar(&c.SecretKey, "secret-key-file", env("COGNATE_SECRET_KEY_FILE", ""),
+		"The file holding the master key that codes, SRP verifiers, sessions and signing keys are protected with, kept outside the store. Default: secret.key beside a SQLite file, made at first start; none (a random key per process) for :memory:. (COGNATE_SECRET_KEY_FILE)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	if err := fs.Parse(args); err != nil {

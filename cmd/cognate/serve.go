@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"cognate/internal/server"
@@ -112,7 +117,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer store.Close()
 
-	svc := userpool.New(store, userpool.InboxSender{Store: store}, userpool.Options{Region: c.Region, Logger: log})
+	master, err := masterKey(c)
+	if err != nil {
+		return err
+	}
+	svc := userpool.New(store, userpool.InboxSender{Store: store}, userpool.Options{Region: c.Region, Logger: log, MasterKey: master})
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
@@ -148,4 +157,46 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	err = srv.Shutdown(shutdown)
 	log.Info("cognate stopped")
 	return err
+}
+
+// masterKey reads the key kept outside the store, making it at first start. A store in
+// memory gets a random key that dies with it.
+func masterKey(c *Config) ([]byte, error) {
+	path := c.SecretKey
+	if path == "" {
+		if c.Store == ":memory:" {
+			return nil, nil
+		}
+		path = filepath.Join(filepath.Dir(c.Store), "secret.key")
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			return masterKey(c) // another process made it first
+		}
+		if err != nil {
+			return nil, err
+		}
+		_, err = f.Write([]byte(hex.EncodeToString(key) + "\n"))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return key, err
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--secret-key-file: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("--secret-key-file %s: want at least 32 bytes written as hex", path)
+	}
+	return key, nil
 }

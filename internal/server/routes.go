@@ -52,6 +52,28 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["AdminListGroupsForUser"], s.AdminListGroupsForUser))
 	add(awsjson.Bind(ops["ListUsersInGroup"], s.ListUsersInGroup))
 
+	// Sign-up and sign-in.
+	add(awsjson.Bind(ops["SignUp"], s.SignUp))
+	add(awsjson.Bind(ops["ConfirmSignUp"], s.ConfirmSignUp))
+	add(awsjson.Bind(ops["ResendConfirmationCode"], s.ResendConfirmationCode))
+	add(awsjson.Bind(ops["InitiateAuth"], s.InitiateAuth))
+	add(awsjson.Bind(ops["AdminInitiateAuth"], s.AdminInitiateAuth))
+	add(awsjson.Bind(ops["RespondToAuthChallenge"], s.RespondToAuthChallenge))
+	add(awsjson.Bind(ops["AdminRespondToAuthChallenge"], s.AdminRespondToAuthChallenge))
+	add(awsjson.Bind(ops["GetTokensFromRefreshToken"], s.GetTokensFromRefreshToken))
+	add(awsjson.Bind(ops["RevokeToken"], s.RevokeToken))
+	add(awsjson.Bind(ops["AdminUserGlobalSignOut"], s.AdminUserGlobalSignOut))
+
+	// The signed-in user's own operations, authorised by its access token.
+	add(awsjson.Bind(ops["GetUser"], s.GetUser))
+	add(awsjson.Bind(ops["ChangePassword"], s.ChangePassword))
+	add(awsjson.Bind(ops["UpdateUserAttributes"], s.UpdateUserAttributes))
+	add(awsjson.Bind(ops["GetUserAttributeVerificationCode"], s.GetUserAttributeVerificationCode))
+	add(awsjson.Bind(ops["VerifyUserAttribute"], s.VerifyUserAttribute))
+	add(awsjson.Bind(ops["DeleteUserAttributes"], s.DeleteUserAttributes))
+	add(awsjson.Bind(ops["DeleteUser"], s.DeleteUser))
+	add(awsjson.Bind(ops["GlobalSignOut"], s.GlobalSignOut))
+
 	for name, op := range ops {
 		if _, ok := r[name]; !ok {
 			r[name] = unsupported(op)

@@ -6,7 +6,9 @@
 package server
 
 import (
+	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,6 +60,9 @@ func New(cfg Config) http.Handler {
 		ValidationErrorCode: "InvalidParameterException",
 		InternalError:       awsjson.Error{Code: "InternalErrorException", Message: "Internal server error.", Status: http.StatusInternalServerError},
 		Logger:              log,
+		Context: func(ctx context.Context, r *http.Request) context.Context {
+			return userpool.WithCaller(ctx, caller(r))
+		},
 	}
 	if cfg.Verifier != nil {
 		api.Authorize = func(r *http.Request, body []byte, op *awsjson.Operation) error {
@@ -79,11 +84,48 @@ func New(cfg Config) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
+	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
+		b, err := cfg.Service.JWKS(r.Context(), r.PathValue("pool"))
+		wellKnown(w, r, log, b, err)
+	})
+	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		b, err := cfg.Service.OpenIDConfiguration(userpool.WithCaller(r.Context(), caller(r)), r.PathValue("pool"))
+		wellKnown(w, r, log, b, err)
+	})
 	dev := devEndpoints{service: cfg.Service, log: log}
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
 	mux.Handle("POST /_cognate/reset", cfg.guard(http.HandlerFunc(dev.reset)))
 	return mux
+}
+
+// caller is what the operations may know of a request.
+func caller(r *http.Request) userpool.Caller {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return userpool.Caller{BaseURL: scheme + "://" + r.Host, SourceIP: ip, UserAgent: r.UserAgent()}
+}
+
+// wellKnown answers a discovery document, 404 for a pool that does not exist.
+func wellKnown(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte, err error) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	var ue *userpool.Error
+	switch {
+	case errors.As(err, &ue):
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": ue.Message})
+	case err != nil:
+		log.ErrorContext(r.Context(), "discovery document failed", "path", r.URL.Path, "error", err.Error())
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"message": "Internal server error."})
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}
 }
 
 // guard lets a request to the developer endpoints through when they are open (loopback) or
@@ -115,10 +157,16 @@ func (d devEndpoints) listMessages(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if msgs == nil {
-		msgs = []*userpool.Message{}
+	// The inbox's wire form: the message as stored, its time in epoch seconds as AWS writes times.
+	type wireMessage struct {
+		*userpool.Message
+		CreatedAt userpool.Time `json:"CreatedAt"`
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"Messages": msgs})
+	out := make([]wireMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = wireMessage{Message: m, CreatedAt: userpool.At(m.CreatedAt)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"Messages": out})
 }
 
 func (d devEndpoints) clearMessages(w http.ResponseWriter, r *http.Request) {
@@ -143,9 +191,13 @@ func (d devEndpoints) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"message":"Internal server error."}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.MarshalWrite(w, v)
+	w.Write(b)
 }
 
 // IsLoopback reports whether a listen address (host:port) binds only loopback interfaces.

@@ -3,6 +3,9 @@ package sqlite
 import (
 	"path/filepath"
 	"testing"
+	"time"
+
+	"cognate/internal/userpool"
 )
 
 // TestPragmas checks the settings every connection of a file database must have: they are
@@ -50,5 +53,52 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 	if s, err := Open(ctx, path, DefaultOptions()); err == nil {
 		s.Close()
 		t.Fatal("Open migrated a database with a newer schema")
+	}
+}
+
+// TestAttemptsPruned checks that CountAttempt forgets the subject's attempts of kind that
+// left the window, and only those, so that the table stays as small as a window's traffic.
+// The contract allows forgetting without requiring it, hence a test of this package's own.
+func TestAttemptsPruned(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, ":memory:", DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.CreatePool(ctx, &userpool.Pool{ID: "us-east-1_aaaa"}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
+	count := func(subject, kind string, at time.Time) {
+		t.Helper()
+		if _, err := s.CountAttempt(ctx, "us-east-1_aaaa", subject, kind, at, time.Hour, 5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(subject, kind string) int {
+		t.Helper()
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM attempts WHERE subject = ? AND kind = ?`,
+			subject, kind).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i := range 3 {
+		count("alice", "forgot", at.Add(time.Duration(i)*time.Minute))
+		count("alice", "confirm", at)
+		count("bob", "forgot", at)
+	}
+	// At at+1h+1m the attempts at at and at+1m have left the window; the one at +2m has not.
+	count("alice", "forgot", at.Add(time.Hour+time.Minute))
+	if n := rows("alice", "forgot"); n != 2 {
+		t.Errorf("alice's forgot attempts: %d rows, want 2", n)
+	}
+	if n := rows("alice", "confirm"); n != 3 {
+		t.Errorf("alice's confirm attempts: %d rows, want 3 (another kind is not pruned)", n)
+	}
+	if n := rows("bob", "forgot"); n != 3 {
+		t.Errorf("bob's forgot attempts: %d rows, want 3 (another subject is not pruned)", n)
 	}
 }

@@ -49,10 +49,12 @@ func (s *Store) UpdatePool(ctx context.Context, p *userpool.Pool) error {
 	return nil
 }
 
-// DeletePool removes the pool with its clients, users, groups and messages, or answers ErrNotFound.
+// DeletePool removes the pool with its clients, users (with their codes and sessions),
+// groups, attempts and messages, or answers ErrNotFound.
 func (s *Store) DeletePool(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		// The schema's cascades take clients, users, aliases, groups and memberships.
+		// The schema's cascades take clients, users, aliases, groups, memberships, codes,
+		// sessions and attempts.
 		res, err := tx.ExecContext(ctx, `DELETE FROM pools WHERE id = ?`, id)
 		if err != nil {
 			return fmt.Errorf("sqlite: delete pool %s: %w", id, err)

@@ -137,10 +137,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Reset wipes all state but the schema.
+// Reset wipes all state but the schema and the signing keys. The keys are the
+// installation's identity, not state a test builds up: tokens signed before a reset stay
+// verifiable, and a client that cached the JWKS need not fetch it again.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		// Pools cascade to clients, users, aliases, groups and memberships.
+		// Pools cascade to clients, users, aliases, groups, memberships and attempts, and
+		// users to codes and sessions.
 		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages"} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("sqlite: reset: %w", err)

@@ -120,7 +120,8 @@ func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) err
 	return nil
 }
 
-// DeleteUser removes the user; the schema's cascades take its aliases and memberships.
+// DeleteUser removes the user; the schema's cascades take its aliases, memberships, codes
+// and sessions.
 func (s *Store) DeleteUser(ctx context.Context, poolID, key string) error {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND key = ?`, poolID, key)
 	return deleted(res, err, "user "+key)

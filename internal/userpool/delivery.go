@@ -40,7 +40,7 @@ func (s *Service) ClearMessages(ctx context.Context) error {
 	return s.store.ClearMessages(ctx)
 }
 
-// Reset wipes every pool, client, user, group and message.
+// Reset wipes every pool, client, user, group, message, code and session; signing keys stay.
 func (s *Service) Reset(ctx context.Context) error {
 	return s.store.Reset(ctx)
 }

@@ -83,11 +83,11 @@ func secretHash(secret, username, clientID string) string {
 // convert copies the members two model types share by name, through their JSON form.
 // Requests that share a set of settings (Create/Update of pools and clients) are read this
 // way into one struct, so that the list of members is written once.
-func convert[T any](in any) (T, error) {
-	var out T
+func convert[T any](in any) (*T, error) {
+	out := new(T)
 	b, err := json.Marshal(in)
 	if err == nil {
-		err = json.Unmarshal(b, &out)
+		err = json.Unmarshal(b, out)
 	}
 	return out, err
 }

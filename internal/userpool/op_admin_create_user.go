@@ -25,27 +25,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 		return nil, err
 	}
 	u := &User{PoolID: p.ID, Sub: sub, Status: StatusForceChangePassword, Enabled: true, CreatedAt: now, ModifiedAt: now}
-	attrs := in.UserAttributes
-	u.Username = deref(in.Username)
-	if len(p.Doc.UsernameAttributes) > 0 {
-		// The name given is the user's email or phone number; the username proper is the sub.
-		name := deref(in.Username)
-		kind := ""
-		switch {
-		case emailPattern.MatchString(name) && slices.Contains(p.Doc.UsernameAttributes, "email"):
-			kind = "email"
-		case phonePattern.MatchString(name) && slices.Contains(p.Doc.UsernameAttributes, "phone_number"):
-			kind = "phone_number"
-		default:
-			return nil, invalidParameter("Username should be either an email or a phone number.")
-		}
-		if !slices.ContainsFunc(attrs, func(a AttributeType) bool { return deref(a.Name) == kind }) {
-			attrs = append(slices.Clone(attrs), AttributeType{Name: ptr(kind), Value: ptr(name)})
-		}
-		u.Username = sub
-	} else if uuidPattern.MatchString(strings.ToLower(u.Username)) && len(p.Doc.AliasAttributes) == 0 {
-		// Cognito refuses usernames shaped as a sub, which would be ambiguous with sub look-ups.
-		return nil, invalidParameter("Username cannot be of UUID format when the user pool is configured with neither alias nor username attributes.")
+	var attrs []AttributeType
+	if u.Username, attrs, err = signInName(p, deref(in.Username), sub, in.UserAttributes); err != nil {
+		return nil, err
 	}
 	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
 		return nil, err
@@ -61,10 +43,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	} else if err := checkPassword(p.Doc.Policies.PasswordPolicy, password); err != nil {
 		return nil, asSignUpPasswordError(err)
 	}
-	if u.PasswordHash, err = s.passwords.Hash(ctx, s.rand, password); err != nil {
+	u.PoolID = p.ID
+	if err := s.storePassword(ctx, p, u, password, now); err != nil {
 		return nil, err
 	}
-	u.PasswordSetAt = now
 	p.computeAliases(u)
 
 	writes := []UserWrite{{User: u, New: true}}
@@ -137,12 +119,9 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 		} else if err := checkPassword(p.Doc.Policies.PasswordPolicy, password); err != nil {
 			return asSignUpPasswordError(err)
 		}
-		if u.PasswordHash, err = s.passwords.Hash(ctx, s.rand, password); err != nil {
-			return err
-		}
 		now := s.clock()
-		u.PasswordSetAt, u.ModifiedAt = now, now
-		return nil
+		u.ModifiedAt = now
+		return s.storePassword(ctx, p, u, password, now)
 	})
 	if err != nil {
 		return nil, err

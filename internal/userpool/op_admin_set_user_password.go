@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"time"
+
+	"cognate/internal/token"
 )
 
 // AdminSetUserPassword sets a user's password under the pool's policy and history:
@@ -50,10 +52,6 @@ func (s *Service) setPassword(ctx context.Context, p *Pool, u *User, password st
 			}
 		}
 	}
-	hash, err := s.passwords.Hash(ctx, s.rand, password)
-	if err != nil {
-		return err
-	}
 	if keep > 1 && u.PasswordHash != "" {
 		u.PasswordHistory = append([]string{u.PasswordHash}, u.PasswordHistory...)
 		if len(u.PasswordHistory) > keep-1 {
@@ -62,7 +60,26 @@ func (s *Service) setPassword(ctx context.Context, p *Pool, u *User, password st
 	} else {
 		u.PasswordHistory = nil
 	}
-	u.PasswordHash = hash
+	return s.storePassword(ctx, p, u, password, now)
+}
+
+// storePassword sets a password that has passed its checks: its argon2id hash, and the SRP
+// salt and verifier that USER_SRP_AUTH needs, the verifier sealed under a key kept outside
+// the store and bound to the user.
+func (s *Service) storePassword(ctx context.Context, p *Pool, u *User, password string, now time.Time) error {
+	hash, err := s.passwords.Hash(ctx, s.rand, password)
+	if err != nil {
+		return err
+	}
+	salt, verifier, err := token.NewVerifier(s.rand, srpPoolName(p.ID), u.Username, password)
+	if err != nil {
+		return err
+	}
+	sealed, err := token.Seal(s.rand, s.keys.srp, verifier, []byte(u.PoolID+"\x00"+u.Sub))
+	if err != nil {
+		return err
+	}
+	u.PasswordHash, u.SRPSalt, u.SRPVerifier = hash, salt, sealed
 	u.PasswordSetAt = now
 	return nil
 }

@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"runtime"
 	"time"
+
+	"cognate/internal/token"
 )
 
 // Options configure a Service. Zero values mean the defaults documented on each field.
@@ -35,6 +37,16 @@ type Options struct {
 	// Hasher overrides the password hash parameters (tests use cheap ones). Default
 	// argon2id m=19456 KiB, t=2, p=1 as ARCHITECTURE.md decides.
 	Hasher *Hasher
+	// MasterKey is the secret kept outside the store from which the keys of codes, SRP
+	// verifiers, sessions, refresh tokens and signing keys are derived. At least 32 bytes.
+	// Nil draws a random one: fine for a store that dies with the process, fatal for one
+	// that does not (codes and tokens would not survive a restart).
+	MasterKey []byte
+}
+
+// keys are the service's secret keys, each derived from the master key for one purpose.
+type keys struct {
+	code, srp, session, refresh, signing [32]byte
 }
 
 // Service carries out the Cognito operations. It is safe for concurrent use.
@@ -47,6 +59,8 @@ type Service struct {
 	rand      io.Reader
 	log       *slog.Logger
 	passwords *Hasher
+	keys      keys
+	signers   signers
 }
 
 // New returns a Service over the given store and sender.
@@ -74,6 +88,18 @@ func New(store Store, sender Sender, opts Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	master := opts.MasterKey
+	if len(master) == 0 {
+		master = make([]byte, 32)
+		io.ReadFull(s.rand, master)
+	}
+	s.keys = keys{
+		code:    token.DeriveKey(master, "cognate code mac v1"),
+		srp:     token.DeriveKey(master, "cognate srp verifier v1"),
+		session: token.DeriveKey(master, "cognate auth session v1"),
+		refresh: token.DeriveKey(master, "cognate refresh token v1"),
+		signing: token.DeriveKey(master, "cognate signing key v1"),
 	}
 	s.passwords = opts.Hasher
 	if s.passwords == nil {

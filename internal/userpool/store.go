@@ -31,7 +31,8 @@ type Store interface {
 	// UpdatePool replaces the pool if its stored version equals p.Version (else ErrConflict),
 	// and advances p.Version. ErrNotFound if the pool is gone.
 	UpdatePool(ctx context.Context, p *Pool) error
-	// DeletePool removes the pool with its clients, users, groups and messages.
+	// DeletePool removes the pool with its clients, users, groups, messages, codes, sessions
+	// and attempts; ErrNotFound if it does not exist.
 	DeletePool(ctx context.Context, id string) error
 	// ListPools returns at most limit pools with ids greater than after, in id order.
 	ListPools(ctx context.Context, after string, limit int) ([]*Pool, error)
@@ -64,7 +65,8 @@ type Store interface {
 	// the user's Aliases; one held by another user fails the whole call with ErrAliasConflict.
 	// On success every written user's Version has advanced.
 	SaveUsers(ctx context.Context, writes ...UserWrite) error
-	// DeleteUser removes the user, its aliases and group memberships, or answers ErrNotFound.
+	// DeleteUser removes the user, its aliases, group memberships, codes and sessions, or
+	// answers ErrNotFound.
 	DeleteUser(ctx context.Context, poolID, key string) error
 	// ListUsers returns at most limit users with keys greater than after, in key order.
 	ListUsers(ctx context.Context, poolID, after string, limit int) ([]*User, error)
@@ -96,7 +98,44 @@ type Store interface {
 	// ClearMessages empties the inbox.
 	ClearMessages(ctx context.Context) error
 
-	// Reset wipes all state (tests use it through POST /_cognate/reset).
+	// PutCode stores a one-time code, replacing any code the user had for the same purpose
+	// (the newest code wins). ErrNotFound if the user does not exist.
+	PutCode(ctx context.Context, c *Code) error
+	// GetCode returns the user's outstanding code for purpose, or ErrNotFound.
+	GetCode(ctx context.Context, poolID, userSub, purpose string) (*Code, error)
+	// ConsumeCode deletes the code if it is still the one whose MAC is given; it answers
+	// ErrNotFound when another call consumed or replaced it first, so that a code is used
+	// at most once however many requests race for it.
+	ConsumeCode(ctx context.Context, poolID, userSub, purpose string, mac []byte) error
+	// DeleteCodes deletes the user's outstanding codes for the given purposes (all if none).
+	DeleteCodes(ctx context.Context, poolID, userSub string, purposes ...string) error
+
+	// CountAttempt records one attempt of kind by subject at at, unless limit attempts were
+	// recorded in the window before at; it answers whether this attempt was recorded
+	// (allowed). The window is (at-window, at]. The count and the insert are one atomic step,
+	// so counters hold across processes. Attempts older than the window may be forgotten.
+	// ErrNotFound if the pool does not exist.
+	CountAttempt(ctx context.Context, poolID, subject, kind string, at time.Time, window time.Duration, limit int) (bool, error)
+	// ClearAttempts forgets subject's attempts of kind.
+	ClearAttempts(ctx context.Context, poolID, subject, kind string) error
+
+	// CreateSession stores a sign-in session (what a refresh token stands for); ErrConflict if
+	// the id exists, ErrNotFound if the user does not.
+	CreateSession(ctx context.Context, s *Session) error
+	// GetSession returns the session or ErrNotFound.
+	GetSession(ctx context.Context, id string) (*Session, error)
+	// RevokeSession marks the session revoked; revoking twice is not an error and keeps the
+	// first RevokedAt.
+	// ErrNotFound if it does not exist.
+	RevokeSession(ctx context.Context, id string, at time.Time) error
+
+	// SigningKeys returns the installation's token signing keys, oldest first.
+	SigningKeys(ctx context.Context) ([]*SigningKeyRecord, error)
+	// AddSigningKey stores a new signing key; ErrConflict if its id exists.
+	AddSigningKey(ctx context.Context, k *SigningKeyRecord) error
+
+	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
+	// keys are the installation's identity, and tokens stay verifiable.
 	Reset(ctx context.Context) error
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
@@ -142,8 +181,15 @@ type User struct {
 	PasswordSetAt    time.Time   `json:"passwordSetAt,omitzero"`
 	MFA              MFASettings `json:"mfa,omitzero"`
 	TokensValidAfter time.Time   `json:"tokensValidAfter,omitzero"`
-	CreatedAt        time.Time   `json:"createdAt"`
-	ModifiedAt       time.Time   `json:"modifiedAt"`
+	// SRPSalt and SRPVerifier let the user sign in with USER_SRP_AUTH; the verifier is
+	// sealed under a key kept outside the store (ARCHITECTURE.md "Passwords").
+	SRPSalt     string `json:"srpSalt,omitempty"`
+	SRPVerifier []byte `json:"srpVerifier,omitempty"`
+	// Pending holds new email or phone values waiting for verification before they replace
+	// the verified ones (UserAttributeUpdateSettings).
+	Pending    map[string]string `json:"pending,omitempty"`
+	CreatedAt  time.Time         `json:"createdAt"`
+	ModifiedAt time.Time         `json:"modifiedAt"`
 }
 
 // MFASettings are a user's MFA preferences as AdminSetUserMFAPreference sets them.
@@ -183,7 +229,7 @@ type Message struct {
 	Subject        string    `json:"Subject,omitempty"`
 	Body           string    `json:"Body"`
 	TriggerSource  string    `json:"TriggerSource"`
-	CreatedAt      time.Time `json:"CreatedAt,format:unix"`
+	CreatedAt      time.Time `json:"CreatedAt"`
 }
 
 // MessageFilter selects inbox messages; empty fields match everything.
@@ -191,4 +237,35 @@ type MessageFilter struct {
 	UserPoolID  string
 	Username    string
 	Destination string
+}
+
+// Code is a one-time code as stored: only its MAC, never the code itself.
+type Code struct {
+	PoolID    string
+	UserSub   string
+	Purpose   string // "signup", "recovery", "verify:email", "verify:phone_number"
+	MAC       []byte // HMAC-SHA256 under a key kept outside the store, bound to pool, user and purpose
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Session is a sign-in: what a refresh token stands for, and what access and ID tokens
+// minted from it name as origin_jti. Revoking it ends them all.
+type Session struct {
+	ID        string // the origin_jti
+	PoolID    string
+	ClientID  string
+	UserSub   string
+	AuthTime  time.Time
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	RevokedAt time.Time // zero while valid
+}
+
+// SigningKeyRecord is a token signing key as stored: its private key sealed under a key
+// kept outside the store.
+type SigningKeyRecord struct {
+	ID        string
+	Sealed    []byte
+	CreatedAt time.Time
 }

@@ -289,3 +289,29 @@ func attributeTypes(u *User, only []string) []AttributeType {
 	}
 	return out
 }
+
+// signInName works out the username of a new user from the name a request gives. In a pool
+// that signs in with email or phone number, the name must be one of those: it becomes that
+// attribute (unless given too) and the username proper is the sub. Elsewhere the name is the
+// username, which may not look like a sub.
+func signInName(p *Pool, typed, sub string, attrs []AttributeType) (string, []AttributeType, error) {
+	if len(p.Doc.UsernameAttributes) == 0 {
+		if uuidPattern.MatchString(strings.ToLower(typed)) && len(p.Doc.AliasAttributes) == 0 {
+			return "", nil, invalidParameter("Username cannot be of UUID format when the user pool is configured with neither alias nor username attributes.")
+		}
+		return typed, attrs, nil
+	}
+	kind := ""
+	switch {
+	case emailPattern.MatchString(typed) && slices.Contains(p.Doc.UsernameAttributes, "email"):
+		kind = "email"
+	case phonePattern.MatchString(typed) && slices.Contains(p.Doc.UsernameAttributes, "phone_number"):
+		kind = "phone_number"
+	default:
+		return "", nil, invalidParameter("Username should be either an email or a phone number.")
+	}
+	if !slices.ContainsFunc(attrs, func(a AttributeType) bool { return deref(a.Name) == kind }) {
+		attrs = append(slices.Clone(attrs), AttributeType{Name: ptr(kind), Value: ptr(typed)})
+	}
+	return sub, attrs, nil
+}

@@ -1,6 +1,7 @@
 package userpooltest
 
 import (
+	"errors"
 	"io"
 	"testing"
 	"time"
@@ -16,7 +17,13 @@ type poolState struct {
 	Groups   []*userpool.Group
 	Members  map[string][]string // group name → member keys
 	Messages []*userpool.Message
+	Codes    []*userpool.Code    // by user key, then in the order of purposes
+	Sessions []*userpool.Session // by user key; ids from sessionID
 }
+
+// sessionID is the id populate gives the session of the pool's user with key, so that
+// readState can find it (the Store lists no sessions).
+func sessionID(poolID, key string) string { return poolID + "-session-" + key }
 
 // populate fills a new pool with a little of everything and returns what it wrote, in
 // the order readState lists it. Ids that must be unique across pools derive from poolID.
@@ -50,6 +57,23 @@ func populate(t *testing.T, s userpool.Store, poolID string) *poolState {
 		must(t, "AddMessage", s.AddMessage(ctx, m))
 	}
 	st.Messages = []*userpool.Message{m2, m1}
+
+	st.Codes = []*userpool.Code{
+		newCode(alice, "recovery", base(), 1),
+		newCode(bob, "signup", base(), 2),
+		newCode(bob, "verify:email", base().Add(time.Second), 3),
+	}
+	for _, c := range st.Codes {
+		putCode(t, s, c)
+	}
+	aliceSession := newSession(sessionID(poolID, "alice"), alice, poolID+"-app1", base())
+	carolSession := newSession(sessionID(poolID, "carol"), carol, poolID+"-app2", base().Add(time.Minute))
+	st.Sessions = []*userpool.Session{aliceSession, carolSession}
+	for _, se := range st.Sessions {
+		createSession(t, s, se)
+	}
+	carolSession.RevokedAt = base().Add(2 * time.Minute)
+	must(t, "RevokeSession", s.RevokeSession(ctx, carolSession.ID, carolSession.RevokedAt))
 	return st
 }
 
@@ -75,6 +99,22 @@ func readState(t *testing.T, s userpool.Store, poolID string) *poolState {
 		}
 	}
 	st.Messages = listMessages(t, s, userpool.MessageFilter{UserPoolID: poolID})
+	for _, u := range st.Users {
+		for _, purpose := range purposes {
+			c, err := s.GetCode(ctx, poolID, u.Sub, purpose)
+			if errors.Is(err, userpool.ErrNotFound) {
+				continue
+			}
+			must(t, "GetCode", err)
+			st.Codes = append(st.Codes, c)
+		}
+		se, err := s.GetSession(ctx, sessionID(poolID, u.Key))
+		if errors.Is(err, userpool.ErrNotFound) {
+			continue
+		}
+		must(t, "GetSession", err)
+		st.Sessions = append(st.Sessions, se)
+	}
 	return st
 }
 
@@ -99,6 +139,12 @@ func wantPoolGone(t *testing.T, s userpool.Store, st *poolState) {
 			wantAliasHolder(t, s, id, a, "")
 		}
 		wantGroupsOf(t, s, id, u.Key)
+	}
+	for _, c := range st.Codes {
+		wantNoCode(t, s, id, c.UserSub, c.Purpose)
+	}
+	for _, se := range st.Sessions {
+		wantNoSession(t, s, se.ID)
 	}
 	for _, g := range st.Groups {
 		_, err := s.GetGroup(ctx, id, g.Name)
@@ -139,10 +185,19 @@ func testDeletePoolCascades(t *testing.T, s userpool.Store) {
 	same(t, "the pool made again", a, readState(t, s, a.Pool.ID))
 }
 
+// testReset checks that Reset wipes every pool with all that hangs off it (clients, users,
+// groups, codes, sessions, attempts) and the inbox, but keeps the signing keys: they are the
+// installation's identity, not state a test builds up, and tokens signed before a reset
+// must stay verifiable.
 func testReset(t *testing.T, s userpool.Store) {
 	ctx := t.Context()
 	a := populate(t, s, "us-east-1_aaaa")
 	b := populate(t, s, "us-east-1_bbbb")
+	keys := []*userpool.SigningKeyRecord{newSigningKey("k1", base()), newSigningKey("k2", base().Add(time.Hour))}
+	for _, k := range keys {
+		must(t, "AddSigningKey", s.AddSigningKey(ctx, k))
+	}
+	exhaust(t, s, a.Pool.ID, "alice", "forgot", base())
 	must(t, "Reset", s.Reset(ctx))
 	wantPoolGone(t, s, a)
 	wantPoolGone(t, s, b)
@@ -154,8 +209,11 @@ func testReset(t *testing.T, s userpool.Store) {
 	if got := listMessages(t, s, userpool.MessageFilter{}); len(got) != 0 {
 		t.Fatalf("Reset left %d messages", len(got))
 	}
+	same(t, "signing keys after Reset", keys, signingKeys(t, s))
 	a = populate(t, s, a.Pool.ID)
 	same(t, "a pool made after Reset", a, readState(t, s, a.Pool.ID))
+	// The attempts went with the pool: the counter starts afresh.
+	exhaust(t, s, a.Pool.ID, "alice", "forgot", base())
 }
 
 // TestRestart checks that what a store acknowledged is there after it is closed and opened
@@ -166,12 +224,20 @@ func TestRestart(t *testing.T, open func(t *testing.T) userpool.Store) {
 	ctx := t.Context()
 	s := open(t)
 	want := populate(t, s, "us-east-1_restart")
+	keys := []*userpool.SigningKeyRecord{newSigningKey("k1", base()), newSigningKey("k2", base().Add(time.Hour))}
+	for _, k := range keys {
+		must(t, "AddSigningKey", s.AddSigningKey(ctx, k))
+	}
+	exhaust(t, s, want.Pool.ID, "alice", "forgot", base())
 	if c, ok := s.(io.Closer); ok {
 		must(t, "Close", c.Close())
 	}
 
 	s = open(t)
 	same(t, "state after reopening", want, readState(t, s, want.Pool.ID))
+	same(t, "signing keys after reopening", keys, signingKeys(t, s))
+	// Counters hold across restarts as they do across processes.
+	attempt(t, s, want.Pool.ID, "alice", "forgot", base().Add(10*time.Minute), false)
 
 	// Versions carry on where they were.
 	want.Pool.Doc.Name = ptr("after restart")

@@ -22,7 +22,8 @@ import (
 // TestStore runs the Store conformance suite, one subtest per behaviour. newStore must
 // return a fresh, empty store for each subtest and arrange (with t.Cleanup) to close it.
 // Subtests run one after another, so implementations may hand out the same database
-// after a Reset.
+// after a Reset; Reset keeps the signing keys, so such an implementation must remove
+// those itself.
 func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 	tests := []struct {
 		name string
@@ -68,6 +69,26 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Message/List", testMessageList},
 		{"Message/Filters", testMessageFilters},
 		{"Message/Clear", testMessageClear},
+
+		{"Code/RoundTrip", testCodeRoundTrip},
+		{"Code/Replace", testCodeReplace},
+		{"Code/ConsumeRace", testCodeConsumeRace},
+		{"Code/Delete", testCodeDelete},
+		{"Code/DeleteUser", testCodeDeleteUser},
+
+		{"Attempt/Window", testAttemptWindow},
+		{"Attempt/Independent", testAttemptIndependent},
+		{"Attempt/Race", testAttemptRace},
+		{"Attempt/Clear", testAttemptClear},
+		{"Attempt/DeletePool", testAttemptDeletePool},
+
+		{"Session/CreateGet", testSessionCreateGet},
+		{"Session/Revoke", testSessionRevoke},
+		{"Session/DeleteUser", testSessionDeleteUser},
+
+		{"User/SubChangeCarriesCodesAndSessions", testSubChange},
+
+		{"SigningKey/AddList", testSigningKeys},
 
 		{"Reset", testReset},
 	}

@@ -116,6 +116,9 @@ func testUserRoundTrip(t *testing.T, s userpool.Store) {
 		PasswordHistory:  []string{"$argon2id$old-2", "$argon2id$old-1"},
 		PasswordSetAt:    at.Add(time.Minute),
 		TokensValidAfter: at.Add(2 * time.Minute),
+		SRPSalt:          "5f3a9c0e7b21d4a8",
+		SRPVerifier:      []byte{0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, '"', '\\'},
+		Pending:          map[string]string{"email": "jane.new@example.com", "phone_number": "+15555550199"},
 		MFA: userpool.MFASettings{
 			SMSEnabled: true, SMSPreferred: true, TOTPEnabled: true, TOTPPreferred: true,
 			EmailEnabled: true, EmailPreferred: true,
@@ -154,6 +157,8 @@ func testUserRoundTrip(t *testing.T, s userpool.Store) {
 	u.PasswordHistory = []string{"$argon2id$old-1", "$argon2id$old-2", "$argon2id$old-3"}
 	u.PasswordSetAt = at.Add(time.Hour)
 	u.TokensValidAfter = time.Time{}
+	u.SRPSalt, u.SRPVerifier = "", nil
+	u.Pending = nil
 	u.MFA = userpool.MFASettings{TOTPEnabled: true}
 	u.ModifiedAt = at.Add(time.Hour).In(time.FixedZone("UTC-7", -7*3600))
 	update(t, s, u)
@@ -166,6 +171,16 @@ func testUserRoundTrip(t *testing.T, s userpool.Store) {
 	if !got.TokensValidAfter.IsZero() {
 		t.Fatalf("zero TokensValidAfter read back as %v", got.TokensValidAfter)
 	}
+	if got.SRPSalt != "" || len(got.SRPVerifier) != 0 || len(got.Pending) != 0 {
+		t.Fatalf("cleared SRP salt, verifier and pending values read back as %q, %x, %v",
+			got.SRPSalt, got.SRPVerifier, got.Pending)
+	}
+
+	// And back: a verifier set again is read back byte for byte, a pending value as given.
+	u.SRPSalt, u.SRPVerifier = "0c1d2e3f", []byte{0xff, 0x00, 0xaa}
+	u.Pending = map[string]string{"email": "jane.later@example.com"}
+	update(t, s, u)
+	wantUser(t, s, u)
 }
 
 func testUserInsertConflicts(t *testing.T, s userpool.Store) {

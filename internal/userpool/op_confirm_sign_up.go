@@ -1,0 +1,67 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+)
+
+// ConfirmSignUp confirms a user with its sign-up code, verifying the attribute the code
+// went to. At most 15 attempts a user an hour; the count is taken before the code is judged.
+func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpRequest) (*ConfirmSignUpResponse, error) {
+	typed := deref(in.Username)
+	p, c, err := s.publicClient(ctx, deref(in.ClientId), in.SecretHash, false, typed)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	u, err := s.findUser(ctx, p, typed)
+	if errors.Is(err, ErrNotFound) {
+		if c.preventsEnumeration() {
+			return nil, errCodeMismatch
+		}
+		return nil, newError("UserNotFoundException", "Username/client id combination not found.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.countAttempt(ctx, u, "confirm-signup", now, 15); err != nil {
+		return nil, err
+	}
+	if u.Status != StatusUnconfirmed {
+		return nil, notAuthorized("User cannot be confirmed. Current status is %s", u.Status)
+	}
+	code, err := s.checkCode(ctx, u, purposeSignUp, deref(in.ConfirmationCode), now)
+	if err != nil {
+		return nil, err
+	}
+	attr := signUpDestination(p, u)
+	u.Status = StatusConfirmed
+	u.ModifiedAt = now
+	if attr != "" {
+		u.setAttr(attr+"_verified", "true")
+	}
+	p.computeAliases(u)
+	writes := []UserWrite{{User: u}}
+	if deref(in.ForceAliasCreation) {
+		moved, err := s.takeAliases(ctx, p, u, now)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, moved...)
+	}
+	if err := s.consumeCode(ctx, code); err != nil {
+		return nil, err
+	}
+	switch err := s.store.SaveUsers(ctx, writes...); {
+	case errors.Is(err, ErrAliasConflict):
+		return nil, aliasExists(p, u)
+	case errors.Is(err, ErrConflict):
+		return nil, newError("ConcurrentModificationException", "The user changed while it was being confirmed; try again.")
+	case err != nil:
+		return nil, err
+	}
+	if err := s.store.ClearAttempts(ctx, u.PoolID, u.Sub, "confirm-signup"); err != nil {
+		return nil, err
+	}
+	return &ConfirmSignUpResponse{}, nil
+}

@@ -1,0 +1,36 @@
+package userpool
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+)
+
+// GetTokensFromRefreshToken mints new access and ID tokens from a refresh token.
+func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFromRefreshTokenRequest) (*GetTokensFromRefreshTokenResponse, error) {
+	now := s.clock()
+	c, err := s.store.FindClient(ctx, deref(in.ClientId))
+	if errors.Is(err, ErrNotFound) {
+		return nil, clientNotFound(deref(in.ClientId))
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPool(ctx, c.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	if secret := deref(c.Doc.ClientSecret); secret != "" &&
+		subtle.ConstantTimeCompare([]byte(secret), []byte(deref(in.ClientSecret))) != 1 {
+		return nil, notAuthorized("Unable to verify secret hash for client %s", c.ID)
+	}
+	sess, u, err := s.refreshSession(ctx, p, c, deref(in.RefreshToken), now)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.mintTokens(ctx, p, c, u, sess, false, now)
+	if err != nil {
+		return nil, err
+	}
+	return &GetTokensFromRefreshTokenResponse{AuthenticationResult: res}, nil
+}

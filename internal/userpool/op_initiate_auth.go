@@ -1,0 +1,13 @@
+package userpool
+
+import "context"
+
+// InitiateAuth starts a sign-in: USER_PASSWORD_AUTH, USER_SRP_AUTH or REFRESH_TOKEN_AUTH,
+// each only when the app client allows it.
+func (s *Service) InitiateAuth(ctx context.Context, in *InitiateAuthRequest) (*InitiateAuthResponse, error) {
+	out, err := s.initiateAuth(ctx, &authRequest{clientID: deref(in.ClientId), flow: deref(in.AuthFlow), params: in.AuthParameters, session: deref(in.Session)})
+	if err != nil {
+		return nil, err
+	}
+	return convert[InitiateAuthResponse](out)
+}

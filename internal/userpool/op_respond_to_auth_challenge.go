@@ -1,0 +1,14 @@
+package userpool
+
+import "context"
+
+// RespondToAuthChallenge answers a challenge: PASSWORD_VERIFIER (the second step of SRP)
+// or NEW_PASSWORD_REQUIRED.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeRequest) (*RespondToAuthChallengeResponse, error) {
+	out, err := s.respondAuth(ctx, &authRequest{clientID: deref(in.ClientId), flow: deref(in.ChallengeName),
+		params: in.ChallengeResponses, session: deref(in.Session)})
+	if err != nil {
+		return nil, err
+	}
+	return convert[RespondToAuthChallengeResponse](out)
+}

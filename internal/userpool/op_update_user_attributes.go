@@ -1,0 +1,82 @@
+package userpool
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// UpdateUserAttributes changes the signed-in user's attributes. A changed email or phone
+// number the pool auto-verifies gets a verification code. When the pool's
+// UserAttributeUpdateSettings asks for verification before update, the old verified value
+// stays in place until the new one is verified.
+func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesRequest) (*UpdateUserAttributesResponse, error) {
+	var toVerify []string
+	var pending map[string]string
+	p, u, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, now time.Time) error {
+		toVerify, pending = nil, map[string]string{}
+		for _, a := range in.UserAttributes {
+			if n := deref(a.Name); n == "email_verified" || n == "phone_number_verified" {
+				return invalidParameter("Cannot modify the non-mutable attribute %s", n)
+			}
+		}
+		if err := checkAttributes(p, u, in.UserAttributes, attrsUpdate); err != nil {
+			return err
+		}
+		var keepFirst []string
+		if st := p.Doc.UserAttributeUpdateSettings; st != nil {
+			keepFirst = st.AttributesRequireVerificationBeforeUpdate
+		}
+		var apply []AttributeType
+		for _, a := range in.UserAttributes {
+			name, value := deref(a.Name), deref(a.Value)
+			old, had := u.attr(name)
+			changed := !had || old != value
+			if (name == "email" || name == "phone_number") && changed && slices.Contains(p.Doc.AutoVerifiedAttributes, name) {
+				toVerify = append(toVerify, name)
+				if slices.Contains(keepFirst, name) && had && u.verified(name) {
+					pending[name] = value // keep the verified value until the new one is verified
+					continue
+				}
+			}
+			apply = append(apply, a)
+		}
+		applyAttributes(u, apply)
+		for _, a := range apply {
+			delete(u.Pending, deref(a.Name)) // set outright now: nothing waits any more
+		}
+		for name, value := range pending {
+			if u.Pending == nil {
+				u.Pending = map[string]string{}
+			}
+			u.Pending[name] = value
+		}
+		u.ModifiedAt = now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &UpdateUserAttributesResponse{CodeDeliveryDetailsList: []CodeDeliveryDetailsType{}}
+	now := s.clock()
+	for _, attr := range toVerify {
+		target := u
+		if v, ok := pending[attr]; ok {
+			// The code goes to the new value, which is not stored yet.
+			cp := *u
+			cp.Attributes = slices.Clone(u.Attributes)
+			cp.setAttr(attr, v)
+			target = &cp
+		}
+		code, err := s.issueCode(ctx, u, purposeVerify(attr), now, verifyCodeTTL)
+		if err != nil {
+			return nil, err
+		}
+		d, err := s.sendCode(ctx, p, target, attr, code, "CustomMessage_UpdateUserAttribute", verificationMessage, now)
+		if err != nil {
+			return nil, err
+		}
+		out.CodeDeliveryDetailsList = append(out.CodeDeliveryDetailsList, *d)
+	}
+	return out, nil
+}

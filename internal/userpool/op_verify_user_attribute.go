@@ -1,0 +1,40 @@
+package userpool
+
+import (
+	"context"
+	"time"
+)
+
+// VerifyUserAttribute verifies the signed-in user's email or phone number with the code
+// sent for it; at most 15 tries an hour, counted before the code is judged.
+func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttributeRequest) (*VerifyUserAttributeResponse, error) {
+	attr := deref(in.AttributeName)
+	if attr != "email" && attr != "phone_number" {
+		return nil, invalidParameter("Invalid attribute name: %s", attr)
+	}
+	var code *Code
+	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, now time.Time) error {
+		if err := s.countAttempt(ctx, u, "verify-attribute", now, 15); err != nil {
+			return err
+		}
+		c, err := s.checkCode(ctx, u, purposeVerify(attr), deref(in.Code), now)
+		if err != nil {
+			return err
+		}
+		code = c
+		if v, ok := u.Pending[attr]; ok {
+			u.setAttr(attr, v)
+			delete(u.Pending, attr)
+		}
+		u.setAttr(attr+"_verified", "true")
+		u.ModifiedAt = now
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.consumeCode(ctx, code); err != nil {
+		return nil, err
+	}
+	return &VerifyUserAttributeResponse{}, nil
+}

@@ -1,0 +1,283 @@
+package userpool
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-json-experiment/json"
+
+	"cognate/internal/token"
+)
+
+// signers holds the installation's token signing keys once loaded: the first signs ID
+// tokens and the second access tokens (AWS signs the two with different keys).
+type signers struct {
+	mu   sync.Mutex
+	keys []*token.SigningKey
+}
+
+// signingKeys loads the signing keys from the store, making the first two when there are
+// none yet. Keys live in the store, sealed under a key derived from the master key, so that
+// every instance on one store signs with the same keys.
+func (s *Service) signingKeys(ctx context.Context) ([]*token.SigningKey, error) {
+	s.signers.mu.Lock()
+	defer s.signers.mu.Unlock()
+	if len(s.signers.keys) >= 2 {
+		return s.signers.keys, nil
+	}
+	for {
+		recs, err := s.store.SigningKeys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) >= 2 {
+			keys := make([]*token.SigningKey, 0, len(recs))
+			for _, r := range recs {
+				der, err := token.Open(s.keys.signing, r.Sealed, []byte(r.ID))
+				if err != nil {
+					return nil, errors.New("a signing key cannot be opened: is the master key the one it was made under?")
+				}
+				k, err := token.ParseSigningKey(r.ID, der)
+				if err != nil {
+					return nil, err
+				}
+				keys = append(keys, k)
+			}
+			s.signers.keys = keys
+			return keys, nil
+		}
+		k, err := token.NewSigningKey(s.rand)
+		if err != nil {
+			return nil, err
+		}
+		der, err := k.MarshalPrivate()
+		if err != nil {
+			return nil, err
+		}
+		sealed, err := token.Seal(s.rand, s.keys.signing, der, []byte(k.ID))
+		if err != nil {
+			return nil, err
+		}
+		// Another instance may add keys at the same moment; the loop reads back whatever won.
+		if err := s.store.AddSigningKey(ctx, &SigningKeyRecord{ID: k.ID, Sealed: sealed, CreatedAt: s.clock()}); err != nil && !errors.Is(err, ErrConflict) {
+			return nil, err
+		}
+	}
+}
+
+// JWKS returns the JSON Web Key Set that verifies cognate's tokens, as served at
+// /<pool id>/.well-known/jwks.json.
+func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
+	if _, err := s.loadPool(ctx, poolID); err != nil {
+		return nil, err
+	}
+	keys, err := s.signingKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return token.JWKS(keys), nil
+}
+
+// issuer is the iss claim of a pool's tokens: cognate's URL as the caller reached it, then the pool id.
+func issuer(ctx context.Context, poolID string) string {
+	return strings.TrimSuffix(CallerFrom(ctx).BaseURL, "/") + "/" + poolID
+}
+
+// OpenIDConfiguration returns the pool's OpenID discovery document.
+func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) ([]byte, error) {
+	if _, err := s.loadPool(ctx, poolID); err != nil {
+		return nil, err
+	}
+	iss := issuer(ctx, poolID)
+	return json.Marshal(map[string]any{
+		"issuer":                                iss,
+		"jwks_uri":                              iss + "/.well-known/jwks.json",
+		"subject_types_supported":               []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"response_types_supported":              []string{"code", "token"},
+		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+	}, json.Deterministic(true))
+}
+
+// accessClaims are the claims of an access token (developer guide, "the access token").
+type accessClaims struct {
+	Sub       string   `json:"sub"`
+	Groups    []string `json:"cognito:groups,omitempty"`
+	Iss       string   `json:"iss"`
+	ClientID  string   `json:"client_id"`
+	OriginJTI string   `json:"origin_jti"`
+	EventID   string   `json:"event_id"`
+	TokenUse  string   `json:"token_use"`
+	Scope     string   `json:"scope"`
+	AuthTime  int64    `json:"auth_time"`
+	Exp       int64    `json:"exp"`
+	Iat       int64    `json:"iat"`
+	JTI       string   `json:"jti"`
+	Username  string   `json:"username"`
+}
+
+// mintTokens makes the access and ID tokens of a session, and its refresh token when asked.
+func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time) (*AuthenticationResultType, error) {
+	keys, err := s.signingKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.store.ListGroupsForUser(ctx, p.ID, u.Key, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(groups, func(a, b *Group) int { return int(deref(a.Precedence)) - int(deref(b.Precedence)) })
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.Name)
+	}
+	units := c.Doc.TokenValidityUnits
+	if units == nil {
+		units = &TokenValidityUnitsType{}
+	}
+	accessTTL := validity(c.Doc.AccessTokenValidity, units.AccessToken, time.Hour, time.Hour)
+	idTTL := validity(c.Doc.IdTokenValidity, units.IdToken, time.Hour, time.Hour)
+	eventID, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	iss := issuer(ctx, p.ID)
+
+	ajti, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	access, err := token.Sign(keys[1], accessClaims{
+		Sub: u.Sub, Groups: names, Iss: iss, ClientID: c.ID, OriginJTI: sess.ID, EventID: eventID,
+		TokenUse: "access", Scope: "aws.cognito.signin.user.admin", AuthTime: sess.AuthTime.Unix(),
+		Exp: now.Add(accessTTL).Unix(), Iat: now.Unix(), JTI: ajti, Username: u.Username,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	ijti, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	id := map[string]any{
+		"sub": u.Sub, "iss": iss, "aud": c.ID, "origin_jti": sess.ID, "event_id": eventID,
+		"token_use": "id", "auth_time": sess.AuthTime.Unix(), "exp": now.Add(idTTL).Unix(),
+		"iat": now.Unix(), "jti": ijti, "cognito:username": u.Username,
+	}
+	if len(names) > 0 {
+		id["cognito:groups"] = names
+	}
+	for _, a := range u.Attributes {
+		switch {
+		case a.Name == "sub":
+		case a.Name == "email_verified" || a.Name == "phone_number_verified":
+			id[a.Name] = a.Value == "true" // booleans in tokens, strings elsewhere
+		case strings.HasPrefix(a.Name, "dev:"):
+		case !readable(c, a.Name):
+		default:
+			id[a.Name] = a.Value
+		}
+	}
+	idToken, err := token.Sign(keys[0], id)
+	if err != nil {
+		return nil, err
+	}
+	out := &AuthenticationResultType{
+		AccessToken: ptr(access), IdToken: ptr(idToken), TokenType: ptr("Bearer"),
+		ExpiresIn: ptr(int32(accessTTL / time.Second)),
+	}
+	if withRefresh {
+		rt, err := token.SealRefresh(s.rand, s.keys.refresh, []byte(sess.ID))
+		if err != nil {
+			return nil, err
+		}
+		out.RefreshToken = ptr(rt)
+	}
+	return out, nil
+}
+
+// readable reports whether the client may read an attribute (its ReadAttributes, all when unset).
+func readable(c *Client, name string) bool {
+	return len(c.Doc.ReadAttributes) == 0 || slices.Contains(c.Doc.ReadAttributes, name)
+}
+
+// startSession records a new sign-in and mints its tokens.
+func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*AuthenticationResultType, error) {
+	id, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	units := c.Doc.TokenValidityUnits
+	if units == nil {
+		units = &TokenValidityUnitsType{}
+	}
+	refreshTTL := validity(c.Doc.RefreshTokenValidity, units.RefreshToken, 24*time.Hour, 30*24*time.Hour)
+	sess := &Session{ID: id, PoolID: p.ID, ClientID: c.ID, UserSub: u.Sub, AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(refreshTTL)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return nil, err
+	}
+	return s.mintTokens(ctx, p, c, u, sess, true, now)
+}
+
+var (
+	errInvalidAccessToken = notAuthorized("Invalid Access Token")
+	errRevokedAccessToken = notAuthorized("Access Token has been revoked")
+)
+
+// authorize checks an access token as the user's own operations take it: cognate's
+// signature, token_use access, not expired, its session not revoked, issued after the user's
+// last global sign-out, and the user still there and enabled.
+func (s *Service) authorize(ctx context.Context, accessToken string, now time.Time) (*Pool, *User, *accessClaims, error) {
+	keys, err := s.signingKeys(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var cl accessClaims
+	err = token.Verify(accessToken, func(kid string) (*rsa.PublicKey, bool) {
+		for _, k := range keys {
+			if k.ID == kid {
+				return &k.Private.PublicKey, true
+			}
+		}
+		return nil, false
+	}, &cl)
+	if err != nil || cl.TokenUse != "access" {
+		return nil, nil, nil, errInvalidAccessToken
+	}
+	if now.Unix() >= cl.Exp {
+		return nil, nil, nil, notAuthorized("Access Token has expired")
+	}
+	poolID := cl.Iss[strings.LastIndex(cl.Iss, "/")+1:]
+	p, err := s.store.GetPool(ctx, poolID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, nil, errInvalidAccessToken
+	} else if err != nil {
+		return nil, nil, nil, err
+	}
+	sess, err := s.store.GetSession(ctx, cl.OriginJTI)
+	if errors.Is(err, ErrNotFound) || (err == nil && !sess.RevokedAt.IsZero()) {
+		return nil, nil, nil, errRevokedAccessToken
+	} else if err != nil {
+		return nil, nil, nil, err
+	}
+	u, err := s.store.GetUserBySub(ctx, p.ID, cl.Sub)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil, nil, userNotFound()
+	} else if err != nil {
+		return nil, nil, nil, err
+	}
+	if sess.AuthTime.Before(u.TokensValidAfter) { // signed out globally after this sign-in
+		return nil, nil, nil, errRevokedAccessToken
+	}
+	if !u.Enabled {
+		return nil, nil, nil, notAuthorized("User is disabled.")
+	}
+	return p, u, &cl, nil
+}
