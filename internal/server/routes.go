@@ -64,6 +64,11 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["RevokeToken"], s.RevokeToken))
 	add(awsjson.Bind(ops["AdminUserGlobalSignOut"], s.AdminUserGlobalSignOut))
 
+	// Account recovery.
+	add(awsjson.Bind(ops["ForgotPassword"], s.ForgotPassword))
+	add(awsjson.Bind(ops["ConfirmForgotPassword"], s.ConfirmForgotPassword))
+	add(awsjson.Bind(ops["AdminResetUserPassword"], s.AdminResetUserPassword))
+
 	// The signed-in user's own operations, authorised by its access token.
 	add(awsjson.Bind(ops["GetUser"], s.GetUser))
 	add(awsjson.Bind(ops["ChangePassword"], s.ChangePassword))

@@ -54,3 +54,14 @@ func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string)
 	}
 	return nil
 }
+
+// CountAttempts returns how many of subject's attempts of kind were recorded after since.
+func (s *Store) CountAttempts(ctx context.Context, poolID, subject, kind string, since time.Time) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? AND at > ?`,
+		poolID, subject, kind, micros(since)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count attempts: %w", err)
+	}
+	return n, nil
+}

@@ -51,6 +51,23 @@ func (s *Store) getUser(ctx context.Context, what, query string, args ...any) (*
 // the whole call with ErrAliasConflict. On success each user's Version has advanced; on
 // failure nothing is written and no Version changes.
 func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) error {
+	return s.saveUsers(ctx, nil, writes)
+}
+
+// RedeemCode consumes the code (if its MAC is still the one given) and replaces the user,
+// in one transaction: ErrNotFound if the code is gone, ErrConflict if the user moved on, and
+// then neither happens.
+func (s *Store) RedeemCode(ctx context.Context, c *userpool.Code, u *userpool.User) error {
+	return s.saveUsers(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`DELETE FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ? AND mac = ?`,
+			c.PoolID, c.UserSub, c.Purpose, c.MAC)
+		return deleted(res, err, c.Purpose+" code of user "+c.UserSub)
+	}, []userpool.UserWrite{{User: u}})
+}
+
+// saveUsers writes users in one transaction, after first (when not nil) in the same one.
+func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, writes []userpool.UserWrite) error {
 	docs := make([]string, len(writes))
 	for i, w := range writes {
 		doc, err := s.encodeUser(w.User)
@@ -61,6 +78,11 @@ func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) err
 	}
 	versions := make([]int64, len(writes))
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if first != nil {
+			if err := first(tx); err != nil {
+				return err
+			}
+		}
 		// Rows first, with every rewritten user's old aliases dropped; new aliases after.
 		// So an alias that moves from one user to another within the call moves cleanly,
 		// whichever of the two writes comes first.

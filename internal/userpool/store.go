@@ -107,6 +107,11 @@ type Store interface {
 	// ErrNotFound when another call consumed or replaced it first, so that a code is used
 	// at most once however many requests race for it.
 	ConsumeCode(ctx context.Context, poolID, userSub, purpose string, mac []byte) error
+	// RedeemCode consumes the code (if its MAC is still c.MAC) and replaces the user (if its
+	// stored version equals u.Version) in one transaction: ErrNotFound if the code is gone,
+	// ErrConflict if the user moved on; on either, nothing is written. On success u.Version
+	// has advanced. A password reset thus happens exactly when its code is used up.
+	RedeemCode(ctx context.Context, c *Code, u *User) error
 	// DeleteCodes deletes the user's outstanding codes for the given purposes (all if none).
 	DeleteCodes(ctx context.Context, poolID, userSub string, purposes ...string) error
 
@@ -116,6 +121,8 @@ type Store interface {
 	// so counters hold across processes. Attempts older than the window may be forgotten.
 	// ErrNotFound if the pool does not exist.
 	CountAttempt(ctx context.Context, poolID, subject, kind string, at time.Time, window time.Duration, limit int) (bool, error)
+	// CountAttempts returns how many of subject's attempts of kind were recorded after since.
+	CountAttempts(ctx context.Context, poolID, subject, kind string, since time.Time) (int, error)
 	// ClearAttempts forgets subject's attempts of kind.
 	ClearAttempts(ctx context.Context, poolID, subject, kind string) error
 

@@ -1,0 +1,109 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ConfirmForgotPassword sets a new password with a recovery code (spec §3). The attempt is
+// counted before the code is judged, and the sixth within the hour is refused even with the
+// right code. A password the policy refuses does not use the code up. On success the code
+// is consumed and the password changed in one step: RESET_REQUIRED becomes CONFIRMED, the
+// counters reset, and (unless the pool keeps AWS's behaviour) every session ends.
+func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordRequest) (*ConfirmForgotPasswordResponse, error) {
+	typed := deref(in.Username)
+	p, c, err := s.publicClient(ctx, deref(in.ClientId), in.SecretHash, false, typed)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	hide := c.preventsEnumeration()
+	u, err := s.findUser(ctx, p, typed)
+	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled && hide) {
+		if !hide {
+			return nil, newError("UserNotFoundException", "Username/client id combination not found.")
+		}
+		return nil, s.shadowGuess(ctx, p, typed, now)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !u.Enabled {
+		return nil, errDisabled
+	}
+	if err := s.countAttempt(ctx, u, kindRecoveryGuess, now, recoveryGuessLimit); err != nil {
+		return nil, err
+	}
+	code, err := s.checkCode(ctx, u, purposeRecovery, deref(in.ConfirmationCode), now)
+	if errors.Is(err, errExpiredCode) && hide {
+		// A simulated ForgotPassword left no code but a shadow: answer as the real user the
+		// caller was told about would answer, with a mismatch.
+		if n, cerr := s.store.CountAttempts(ctx, p.ID, p.shadowSubject(typed), kindRecoveryRequest, now.Add(-recoveryWindow)); cerr != nil {
+			return nil, cerr
+		} else if n > 0 {
+			return nil, errCodeMismatch
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	password := deref(in.Password)
+	for {
+		// The policy and history are checked before the code is consumed, so a refused
+		// password leaves the code usable.
+		if err := s.setPassword(ctx, p, u, password, now); err != nil {
+			return nil, err
+		}
+		if u.Status == StatusResetRequired || u.Status == StatusUnconfirmed {
+			u.Status = StatusConfirmed
+		}
+		if !p.keepsSessionsOnReset() {
+			u.TokensValidAfter = now
+		}
+		u.ModifiedAt = now
+		err = s.store.RedeemCode(ctx, code, u)
+		if errors.Is(err, ErrConflict) {
+			// The user changed meanwhile: read it again and redo the change on top.
+			if u, err = s.store.GetUserBySub(ctx, p.ID, u.Sub); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if errors.Is(err, ErrNotFound) {
+			return nil, errExpiredCode // another request used the code first
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
+	}
+	for _, kind := range []string{kindRecoveryGuess, kindRecoveryRequest, "signin"} {
+		if err := s.store.ClearAttempts(ctx, p.ID, u.Sub, kind); err != nil {
+			return nil, err
+		}
+	}
+	return &ConfirmForgotPasswordResponse{}, nil
+}
+
+// shadowGuess answers a ConfirmForgotPassword for a name the caller may not learn about, as
+// a real user with the same history would be answered: no recent request, an expired code;
+// otherwise a mismatch, counted against the same limit.
+func (s *Service) shadowGuess(ctx context.Context, p *Pool, typed string, now time.Time) error {
+	subject := p.shadowSubject(typed)
+	ok, err := s.store.CountAttempt(ctx, p.ID, subject, kindRecoveryGuess, now, recoveryWindow, recoveryGuessLimit)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errAttemptLimit
+	}
+	n, err := s.store.CountAttempts(ctx, p.ID, subject, kindRecoveryRequest, now.Add(-recoveryWindow))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errExpiredCode
+	}
+	return errCodeMismatch
+}

@@ -1,0 +1,76 @@
+package userpool
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Recovery limits (ARCHITECTURE.md "Limits"): per user per rolling hour.
+const (
+	recoveryRequestLimit = 5 // ForgotPassword requests
+	recoveryGuessLimit   = 5 // ConfirmForgotPassword attempts: the sixth is refused, right code or not
+	recoveryWindow       = time.Hour
+)
+
+// Attempt kinds of the recovery counters.
+const (
+	kindRecoveryRequest = "recovery-request"
+	kindRecoveryGuess   = "recovery-guess"
+)
+
+// recoveryDestination picks where a recovery code goes (spec §2.3): by the pool's
+// AccountRecoverySetting priorities, or, without one, a verified phone number first and then
+// a verified email. With a setting, a user with SMS MFA can't recover by SMS, nor one with
+// email MFA by email. adminOnly reports a pool that allows no self-service recovery.
+func recoveryDestination(p *Pool, u *User) (attr string, adminOnly bool) {
+	setting := p.Doc.AccountRecoverySetting
+	mechs := []string{"verified_phone_number", "verified_email"}
+	if setting != nil && len(setting.RecoveryMechanisms) > 0 {
+		opts := slices.Clone(setting.RecoveryMechanisms)
+		slices.SortFunc(opts, func(a, b RecoveryOptionType) int { return int(deref(a.Priority)) - int(deref(b.Priority)) })
+		mechs = mechs[:0]
+		for _, o := range opts {
+			mechs = append(mechs, deref(o.Name))
+		}
+	}
+	for _, m := range mechs {
+		switch m {
+		case "admin_only":
+			return "", true
+		case "verified_email":
+			if _, ok := u.attr("email"); ok && u.verified("email") && !(setting != nil && u.MFA.EmailEnabled) {
+				return "email", false
+			}
+		case "verified_phone_number":
+			if _, ok := u.attr("phone_number"); ok && u.verified("phone_number") && !(setting != nil && u.MFA.SMSEnabled) {
+				return "phone_number", false
+			}
+		}
+	}
+	return "", false
+}
+
+// shadowSubject is the counter subject of a name that is not a user the caller may learn
+// about. With PreventUserExistenceErrors, such names keep counters of their own, so that
+// later calls answer as for a real user with the same history.
+func (p *Pool) shadowSubject(typed string) string {
+	return "shadow:" + p.userKey(typed)
+}
+
+// sendRecoveryCode issues a recovery code (the newest wins) and sends it to attr.
+func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr string, now time.Time) (*CodeDeliveryDetailsType, error) {
+	code, err := s.issueCode(ctx, u, purposeRecovery, now, recoveryCodeTTL)
+	if err != nil {
+		return nil, err
+	}
+	return s.sendCode(ctx, p, u, attr, code, "CustomMessage_ForgotPassword", recoveryMessage, now)
+}
+
+// keepsSessionsOnReset reports whether a pool keeps its users' refresh tokens alive after a
+// password reset, as AWS does. cognate's default ends them (a deliberate divergence, since a
+// reset usually means someone else may hold the old password); the pool tag
+// "cognate:KeepSessionsOnReset" = "true" switches back to AWS's behaviour.
+func (p *Pool) keepsSessionsOnReset() bool {
+	return p.Doc.UserPoolTags["cognate:KeepSessionsOnReset"] == "true"
+}
