@@ -362,8 +362,8 @@ func TestProtocol(t *testing.T) {
 			wantStatus: 400,
 			wantType:   "InvalidParameterException",
 			wantMessage: "2 validation errors detected: " +
-				"Value at 'password' failed to satisfy constraint: Member must have length greater than or equal to 6; " +
-				`Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\S]+`,
+				`Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: [\S]+; ` +
+				"Value at 'password' failed to satisfy constraint: Member must have length greater than or equal to 6",
 		},
 		{
 			name:        "validation_enum",
@@ -414,7 +414,7 @@ func TestProtocol(t *testing.T) {
 			req:         request{target: op("PutWidget"), body: widget(`,"Tags":["ok","BAD"]`)},
 			wantStatus:  400,
 			wantType:    "InvalidParameterException",
-			wantMessage: "1 validation error detected: Value 'BAD' at 'tags.2.member' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-z]+",
+			wantMessage: "1 validation error detected: Value '[ok, BAD]' at 'tags' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy regular expression pattern: [a-z]+]",
 		},
 		{
 			name:        "validation_list_of_structures_path",
@@ -442,14 +442,14 @@ func TestProtocol(t *testing.T) {
 			req:         request{target: op("PutWidget"), body: widget(`,"Metadata":{"k":"elevenchars"}`)},
 			wantStatus:  400,
 			wantType:    "InvalidParameterException",
-			wantMessage: "1 validation error detected: Value 'elevenchars' at 'metadata.k' failed to satisfy constraint: Member must have length less than or equal to 10",
+			wantMessage: "1 validation error detected: Value '{k=elevenchars}' at 'metadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 10]",
 		},
 		{
 			name:        "validation_map_key",
 			req:         request{target: op("PutWidget"), body: widget(`,"Metadata":{"":"v"}`)},
 			wantStatus:  400,
 			wantType:    "InvalidParameterException",
-			wantMessage: "1 validation error detected: Value '' at 'metadata.key' failed to satisfy constraint: Member must have length greater than or equal to 1",
+			wantMessage: "1 validation error detected: Value '{=v}' at 'metadata' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length greater than or equal to 1]",
 		},
 		{
 			name:        "validation_map_too_many_entries",
@@ -463,16 +463,15 @@ func TestProtocol(t *testing.T) {
 			req:        request{target: op("PutWidget"), body: widget(`,"Metadata":{"b":"bbbbbbbbbbb","a":"aaaaaaaaaaa"}`)},
 			wantStatus: 400,
 			wantType:   "InvalidParameterException",
-			wantMessage: "2 validation errors detected: " +
-				"Value 'aaaaaaaaaaa' at 'metadata.a' failed to satisfy constraint: Member must have length less than or equal to 10; " +
-				"Value 'bbbbbbbbbbb' at 'metadata.b' failed to satisfy constraint: Member must have length less than or equal to 10",
+			wantMessage: "1 validation error detected: " +
+				"Value '{a=aaaaaaaaaaa, b=bbbbbbbbbbb}' at 'metadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 10]",
 		},
 		{
 			name:        "validation_sensitive_map_value_omitted",
 			req:         request{target: op("PutWidget"), body: widget(`,"Secrets":{"k":"elevenchars"}`)},
 			wantStatus:  400,
 			wantType:    "InvalidParameterException",
-			wantMessage: "1 validation error detected: Value at 'secrets.k' failed to satisfy constraint: Member must have length less than or equal to 10",
+			wantMessage: "1 validation error detected: Value at 'secrets' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 10]",
 		},
 		{
 			name:       "validation_nested_structure",

@@ -85,6 +85,27 @@ func decodeValue(d *jsontext.Decoder) (any, error) {
 // validator collects the model constraint violations of one request, in AWS Coral's words.
 type validator struct {
 	clauses []string
+	collect bool // keep only the constraint phrases, for a list's or map's one clause
+}
+
+// scalar reports whether a shape is a plain value (not a structure, list, map or document).
+func scalar(s *Shape) bool {
+	switch s.Kind {
+	case KindStructure, KindList, KindMap, KindDocument:
+		return false
+	}
+	return true
+}
+
+// unique keeps the first of each repeated phrase, in order.
+func unique(phrases []string) []string {
+	var out []string
+	for _, p := range phrases {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // memberPath is how Coral names a member in messages: its name with a lower-case first letter.
@@ -97,6 +118,10 @@ func memberPath(parent, name string) string {
 }
 
 func (v *validator) fail(value any, path string, sensitive bool, constraint string) {
+	if v.collect {
+		v.clauses = append(v.clauses, constraint)
+		return
+	}
 	if sensitive {
 		v.clauses = append(v.clauses, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", path, constraint))
 		return
@@ -187,6 +212,23 @@ func (v *validator) value(s *Shape, val any, path string, sensitive bool) error 
 			return mismatch("a list")
 		}
 		v.length(s, val, int64(len(list)), path, sensitive)
+		if scalar(s.Item) {
+			// Coral reports a plain member's violations once, at the list, with the whole
+			// list as the value: "Member must satisfy constraint: [<what the member broke>]".
+			inner := validator{collect: true}
+			for _, e := range list {
+				if e == nil {
+					return mismatch("a list without null members")
+				}
+				if err := inner.value(s.Item, e, path, false); err != nil {
+					return err
+				}
+			}
+			if len(inner.clauses) > 0 {
+				v.fail(val, path, sensitive || s.Item.Sensitive, "Member must satisfy constraint: ["+strings.Join(unique(inner.clauses), ", ")+"]")
+			}
+			return nil
+		}
 		for i, e := range list {
 			if e == nil {
 				return mismatch("a list without null members")
@@ -201,6 +243,30 @@ func (v *validator) value(s *Shape, val any, path string, sensitive bool) error 
 			return mismatch("a map")
 		}
 		v.length(s, val, int64(len(obj)), path, sensitive)
+		if scalar(s.Item) {
+			// As for lists, Coral reports once at the map: its keys, then its values.
+			keys, values := validator{collect: true}, validator{collect: true}
+			for _, k := range sortedKeys(obj) {
+				if s.Key != nil {
+					if err := keys.value(s.Key, k, path, false); err != nil {
+						return err
+					}
+				}
+				if obj[k] == nil {
+					return mismatch("a map without null values")
+				}
+				if err := values.value(s.Item, obj[k], path, false); err != nil {
+					return err
+				}
+			}
+			if len(keys.clauses) > 0 {
+				v.fail(val, path, sensitive || s.Key.Sensitive, "Map keys must satisfy constraint: ["+strings.Join(unique(keys.clauses), ", ")+"]")
+			}
+			if len(values.clauses) > 0 {
+				v.fail(val, path, sensitive || s.Item.Sensitive, "Map value must satisfy constraint: ["+strings.Join(unique(values.clauses), ", ")+"]")
+			}
+			return nil
+		}
 		for _, k := range sortedKeys(obj) {
 			e := obj[k]
 			if s.Key != nil {
@@ -220,10 +286,11 @@ func (v *validator) value(s *Shape, val any, path string, sensitive bool) error 
 		if !ok {
 			return mismatch("a string")
 		}
-		v.length(s, str, int64(len(utf16.Encode([]rune(str)))), path, sensitive)
+		// Coral reports the pattern before the length (as real Cognito answers show).
 		if s.Pattern != nil && !s.Pattern.MatchString(str) {
 			v.fail(str, path, sensitive, "Member must satisfy regular expression pattern: "+s.PatternSrc)
 		}
+		v.length(s, str, int64(len(utf16.Encode([]rune(str)))), path, sensitive)
 		if len(s.Enum) > 0 {
 			found := false
 			for _, e := range s.Enum {

@@ -454,7 +454,7 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 		p.computeAliases(u)
 		err = s.store.SaveUsers(ctx, UserWrite{User: u})
 		if errors.Is(err, ErrAliasConflict) {
-			return nil, aliasExists(p, u)
+			return nil, s.aliasExists(ctx, p, u)
 		}
 		if errors.Is(err, ErrConflict) {
 			continue

@@ -60,7 +60,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	}
 	switch err := s.store.SaveUsers(ctx, writes...); {
 	case errors.Is(err, ErrAliasConflict):
-		return nil, aliasExists(p, u)
+		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
 		return nil, newError("UsernameExistsException", "User account already exists")
 	case errors.Is(err, ErrNotFound):

@@ -54,7 +54,7 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpRequest) (
 	}
 	switch err := s.store.SaveUsers(ctx, writes...); {
 	case errors.Is(err, ErrAliasConflict):
-		return nil, aliasExists(p, u)
+		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
 		return nil, newError("ConcurrentModificationException", "The user changed while it was being confirmed; try again.")
 	case err != nil:

@@ -51,7 +51,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	p.computeAliases(u)
 	switch err := s.store.SaveUsers(ctx, UserWrite{User: u, New: true}); {
 	case errors.Is(err, ErrAliasConflict):
-		return nil, aliasExists(p, u)
+		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
 		return nil, newError("UsernameExistsException", "User already exists")
 	case err != nil:

@@ -21,7 +21,7 @@ func (s *Service) updateSelf(ctx context.Context, accessToken string, change fun
 		err = s.store.SaveUsers(ctx, UserWrite{User: u})
 		switch {
 		case errors.Is(err, ErrAliasConflict):
-			return nil, nil, aliasExists(p, u)
+			return nil, nil, s.aliasExists(ctx, p, u)
 		case errors.Is(err, ErrConflict):
 			continue
 		case errors.Is(err, ErrNotFound):

@@ -136,6 +136,19 @@ type Store interface {
 	// ErrNotFound if it does not exist.
 	RevokeSession(ctx context.Context, id string, at time.Time) error
 
+	// PutRiskConfiguration stores the risk configuration of a pool (ClientId nil) or of one
+	// of its clients, replacing what there was; ErrNotFound if the pool does not exist.
+	PutRiskConfiguration(ctx context.Context, r *RiskConfigurationType) error
+	// GetRiskConfiguration returns the risk configuration of a pool (clientID "") or a
+	// client, or ErrNotFound.
+	GetRiskConfiguration(ctx context.Context, poolID, clientID string) (*RiskConfigurationType, error)
+	// AddAuthEvent records an auth event of a user; ErrNotFound if the user does not exist.
+	// Deleting the user deletes its events.
+	AddAuthEvent(ctx context.Context, poolID, userSub string, e *AuthEventType) error
+	// ListAuthEvents returns at most limit of the user's events recorded before the one
+	// whose Seq is before (0: from the newest), newest first.
+	ListAuthEvents(ctx context.Context, poolID, userSub string, before int64, limit int) ([]AuthEventRecord, error)
+
 	// SigningKeys returns the installation's token signing keys, oldest first.
 	SigningKeys(ctx context.Context) ([]*SigningKeyRecord, error)
 	// AddSigningKey stores a new signing key; ErrConflict if its id exists.
@@ -275,4 +288,10 @@ type SigningKeyRecord struct {
 	ID        string
 	Sealed    []byte
 	CreatedAt time.Time
+}
+
+// AuthEventRecord is a stored auth event with its place in the user's history.
+type AuthEventRecord struct {
+	Seq   int64
+	Event AuthEventType
 }

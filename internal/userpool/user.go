@@ -133,7 +133,7 @@ func (s *Service) updateUser(ctx context.Context, poolID, username string, chang
 		err = s.store.SaveUsers(ctx, UserWrite{User: u})
 		switch {
 		case errors.Is(err, ErrAliasConflict):
-			return nil, aliasExists(p, u)
+			return nil, s.aliasExists(ctx, p, u)
 		case errors.Is(err, ErrConflict):
 			continue
 		case errors.Is(err, ErrNotFound):
@@ -145,11 +145,23 @@ func (s *Service) updateUser(ctx context.Context, poolID, username string, chang
 	}
 }
 
-// aliasExists is the error for an alias another user holds; it names the attribute.
-func aliasExists(p *Pool, u *User) *Error {
+// aliasExists is the error for an alias another user holds: it names the attribute whose
+// value collided. In a pool that signs in with email or phone number, that is a username
+// clash.
+func (s *Service) aliasExists(ctx context.Context, p *Pool, u *User) error {
 	name := "email"
-	if _, ok := u.attr("email"); !ok {
-		name = "phone_number"
+	for _, alias := range u.Aliases {
+		holder, err := s.store.GetUserByAlias(ctx, p.ID, alias)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if holder.Key != u.Key {
+			name, _, _ = strings.Cut(alias, ":")
+			break
+		}
 	}
 	if slices.Contains(p.Doc.UsernameAttributes, name) {
 		return newError("UsernameExistsException", "An account with the given %s already exists.", name)
@@ -198,8 +210,21 @@ func checkAttributes(p *Pool, u *User, attrs []AttributeType, mode attributeMode
 				problems = append(problems, name+": Invalid boolean value.")
 			}
 		case "Number":
-			if _, err := strconv.ParseFloat(value, 64); err != nil && value != "" {
+			if value == "" {
+				break
+			}
+			n, err := strconv.ParseFloat(value, 64)
+			if err != nil {
 				problems = append(problems, name+": Number must be a valid number.")
+				break
+			}
+			if c := sa.NumberAttributeConstraints; c != nil {
+				if mn, err := strconv.ParseFloat(deref(c.MinValue), 64); err == nil && n < mn {
+					problems = append(problems, name+": Number must be no less than "+deref(c.MinValue))
+				}
+				if mx, err := strconv.ParseFloat(deref(c.MaxValue), 64); err == nil && n > mx {
+					problems = append(problems, name+": Number must be no greater than "+deref(c.MaxValue))
+				}
 			}
 		case "String":
 			if c := sa.StringAttributeConstraints; c != nil {
@@ -296,8 +321,14 @@ func attributeTypes(u *User, only []string) []AttributeType {
 // username, which may not look like a sub.
 func signInName(p *Pool, typed, sub string, attrs []AttributeType) (string, []AttributeType, error) {
 	if len(p.Doc.UsernameAttributes) == 0 {
-		if uuidPattern.MatchString(strings.ToLower(typed)) && len(p.Doc.AliasAttributes) == 0 {
+		switch {
+		case uuidPattern.MatchString(strings.ToLower(typed)) && len(p.Doc.AliasAttributes) == 0:
 			return "", nil, invalidParameter("Username cannot be of UUID format when the user pool is configured with neither alias nor username attributes.")
+		case emailPattern.MatchString(typed) && slices.Contains(p.Doc.AliasAttributes, "email"):
+			// Else the username could be another user's email alias.
+			return "", nil, invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
+		case phonePattern.MatchString(typed) && slices.Contains(p.Doc.AliasAttributes, "phone_number"):
+			return "", nil, invalidParameter("Username cannot be of phone number format, since user pool is configured for phone number alias.")
 		}
 		return typed, attrs, nil
 	}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tourHeading is the README section whose shell block TestReadmeTour runs.
+const tourHeading = "## A five-minute tour with the AWS CLI"
+
+// readmeBlock returns the first ```sh block under the heading in the README.
+func readmeBlock(t *testing.T, heading string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var (
+		inSection, inBlock bool
+		block              strings.Builder
+	)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case !inSection:
+			inSection = strings.TrimSpace(line) == heading
+		case inBlock && strings.TrimSpace(line) == "```":
+			return block.String()
+		case inBlock:
+			block.WriteString(line + "\n")
+		case strings.HasPrefix(line, "## "):
+			t.Fatalf("README.md: no ```sh block under %q", heading)
+		case strings.TrimSpace(line) == "```sh":
+			inBlock = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Fatalf("README.md: no complete ```sh block under %q", heading)
+	return ""
+}
+
+// TestReadmeTour runs the README's AWS CLI tour, as written, against a real server: the
+// documentation is a test, so that it cannot drift from what cognate does.
+func TestReadmeTour(t *testing.T) {
+	t.Parallel()
+	_, err := exec.LookPath("aws")
+	requirePeer(t, "awscli", err == nil, "aws CLI not installed")
+	_, err = exec.LookPath("curl")
+	requirePeer(t, "curl", err == nil, "curl not installed")
+
+	script := readmeBlock(t, tourHeading)
+	const documented = "http://127.0.0.1:9229"
+	if !strings.Contains(script, documented) {
+		t.Fatalf("the tour no longer uses %s; this test replaces it with the test server's URL", documented)
+	}
+	s := startServer(t)
+	script = strings.ReplaceAll(script, documented, s.URL)
+
+	// The environment of the machine, less anything that could point the AWS CLI elsewhere
+	// or change how it signs: the block sets the credentials and region itself.
+	env := []string{"HOME=" + t.TempDir(), "AWS_PAGER="}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || k == "HOME" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README tour failed: %v\nscript:\n%s\noutput:\n%s", err, script, out)
+	}
+	for _, want := range []string{`"tour"`, `"jane"`, `"FORCE_CHANGE_PASSWORD"`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the tour's output does not mention %s:\n%s", want, out)
+		}
+	}
+	// The last command reads the invitation from the built-in inbox.
+	if !strings.Contains(string(out), `"Subject":"Your temporary password"`) {
+		t.Errorf("the tour's output does not show the invitation read from the inbox:\n%s", out)
+	}
+}

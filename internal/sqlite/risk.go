@@ -1,0 +1,96 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"cognate/internal/userpool"
+)
+
+// PutRiskConfiguration stores the risk configuration of a pool or one of its clients,
+// replacing the one there was; ErrNotFound if the pool does not exist.
+func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfigurationType) error {
+	doc, err := s.encode(r)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode risk configuration: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx,
+		`INSERT INTO risk_configurations (pool_id, client_id, doc) VALUES (?, ?, ?)
+		 ON CONFLICT (pool_id, client_id) DO UPDATE SET doc = excluded.doc`,
+		deref(r.UserPoolId), deref(r.ClientId), doc)
+	if err != nil {
+		return insertErr("put risk configuration", err)
+	}
+	return nil
+}
+
+// GetRiskConfiguration returns the risk configuration of a pool (clientID "") or a client,
+// or ErrNotFound.
+func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID string) (*userpool.RiskConfigurationType, error) {
+	var doc string
+	err := s.db.QueryRowContext(ctx,
+		`SELECT doc FROM risk_configurations WHERE pool_id = ? AND client_id = ?`, poolID, clientID).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("risk configuration")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get risk configuration: %w", err)
+	}
+	var r userpool.RiskConfigurationType
+	if err := s.decode(doc, &r); err != nil {
+		return nil, fmt.Errorf("sqlite: decode risk configuration: %w", err)
+	}
+	return &r, nil
+}
+
+// AddAuthEvent records an auth event of a user; ErrNotFound if the user does not exist.
+func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *userpool.AuthEventType) error {
+	doc, err := s.encode(e)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode auth event: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, userSub, doc)
+	if err != nil {
+		return insertErr("add auth event", err)
+	}
+	return nil
+}
+
+// ListAuthEvents returns at most limit of the user's events older than the cursor before
+// (0: from the newest), newest first, each with its cursor.
+func (s *Store) ListAuthEvents(ctx context.Context, poolID, userSub string, before int64, limit int) ([]userpool.AuthEventRecord, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT seq, doc FROM auth_events WHERE pool_id = ? AND user_sub = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+		poolID, userSub, before, sqlLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list auth events: %w", err)
+	}
+	defer rows.Close()
+	var out []userpool.AuthEventRecord
+	for rows.Next() {
+		var (
+			rec userpool.AuthEventRecord
+			doc string
+		)
+		if err := rows.Scan(&rec.Seq, &doc); err != nil {
+			return nil, fmt.Errorf("sqlite: list auth events: %w", err)
+		}
+		if err := s.decode(doc, &rec.Event); err != nil {
+			return nil, fmt.Errorf("sqlite: decode auth event: %w", err)
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
