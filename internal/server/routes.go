@@ -69,6 +69,11 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["ConfirmForgotPassword"], s.ConfirmForgotPassword))
 	add(awsjson.Bind(ops["AdminResetUserPassword"], s.AdminResetUserPassword))
 
+	// Threat protection.
+	add(awsjson.Bind(ops["SetRiskConfiguration"], s.SetRiskConfiguration))
+	add(awsjson.Bind(ops["DescribeRiskConfiguration"], s.DescribeRiskConfiguration))
+	add(awsjson.Bind(ops["AdminListUserAuthEvents"], s.AdminListUserAuthEvents))
+
 	// The signed-in user's own operations, authorised by its access token.
 	add(awsjson.Bind(ops["GetUser"], s.GetUser))
 	add(awsjson.Bind(ops["ChangePassword"], s.ChangePassword))

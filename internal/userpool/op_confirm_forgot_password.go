@@ -18,6 +18,11 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	now := s.clock()
+	ip := clientIP(ctx, p, c, in.UserContextData)
+	decision, err := s.screen(ctx, p, c, ip)
+	if err != nil {
+		return nil, err
+	}
 	hide := c.preventsEnumeration()
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled && hide) {
@@ -46,6 +51,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		}
 	}
 	if err != nil {
+		s.recordEvent(ctx, p, u, "PasswordChange", "Fail", decision, ip, now)
 		return nil, err
 	}
 	password := deref(in.Password)
@@ -83,6 +89,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 			return nil, err
 		}
 	}
+	s.recordEvent(ctx, p, u, "PasswordChange", "Pass", decision, ip, now)
 	return &ConfirmForgotPasswordResponse{}, nil
 }
 

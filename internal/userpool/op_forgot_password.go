@@ -16,6 +16,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		return nil, err
 	}
 	now := s.clock()
+	ip := clientIP(ctx, p, c, in.UserContextData)
+	decision, err := s.screen(ctx, p, c, ip)
+	if err != nil {
+		return nil, err
+	}
 	hide := c.preventsEnumeration()
 	simulated := func() (*ForgotPasswordResponse, error) {
 		// The shadow counts requests as a real user's would be counted, limit included.
@@ -70,5 +75,6 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	if err != nil {
 		return nil, err
 	}
+	s.recordEvent(ctx, p, u, "ForgotPassword", "Pass", decision, ip, now)
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 }
