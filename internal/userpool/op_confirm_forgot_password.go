@@ -90,6 +90,11 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		}
 	}
 	s.recordEvent(ctx, p, u, "PasswordChange", "Pass", decision, ip, now)
+	// The trigger runs after the change is committed, as a "post" trigger does; its
+	// failure is the caller's answer, but the new password stands (spec §6.4).
+	if err := s.postConfirmation(ctx, p, c, u, "PostConfirmation_ConfirmForgotPassword", in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	return &ConfirmForgotPasswordResponse{}, nil
 }
 

@@ -42,6 +42,9 @@ type Options struct {
 	// Nil draws a random one: fine for a store that dies with the process, fatal for one
 	// that does not (codes and tokens would not survive a restart).
 	MasterKey []byte
+	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
+	// where a pool configures one).
+	Invoker Invoker
 }
 
 // keys are the service's secret keys, each derived from the master key for one purpose.
@@ -61,6 +64,7 @@ type Service struct {
 	passwords *Hasher
 	keys      keys
 	signers   signers
+	invoker   Invoker
 }
 
 // New returns a Service over the given store and sender.
@@ -73,6 +77,7 @@ func New(store Store, sender Sender, opts Options) *Service {
 		now:     opts.Now,
 		rand:    opts.Rand,
 		log:     opts.Logger,
+		invoker: opts.Invoker,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
