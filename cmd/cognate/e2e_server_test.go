@@ -176,10 +176,12 @@ func TestUnsupportedOperation(t *testing.T) {
 	_, err := s.Client.AssociateSoftwareToken(bg, &cip.AssociateSoftwareTokenInput{AccessToken: aws.String("not.a.token")})
 	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support AssociateSoftwareToken yet.")
 	// An administrator's operation.
-	_, err = s.Client.DescribeRiskConfiguration(bg, &cip.DescribeRiskConfigurationInput{UserPoolId: aws.String(pool)})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support DescribeRiskConfiguration yet.")
+	_, err = s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListDevices yet.")
+	_, err = s.Client.CreateUserPoolDomain(bg, &cip.CreateUserPoolDomainInput{UserPoolId: aws.String(pool), Domain: aws.String("tour")})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support CreateUserPoolDomain yet.")
 	// An unsupported operation still checks its request against the model first.
-	_, err = s.Client.DescribeRiskConfiguration(bg, &cip.DescribeRiskConfigurationInput{UserPoolId: aws.String("no_pool!")})
+	_, err = s.Client.CreateUserPoolDomain(bg, &cip.CreateUserPoolDomainInput{UserPoolId: aws.String("no_pool!"), Domain: aws.String("tour")})
 	wantErr[*types.InvalidParameterException](t, err,
 		`1 validation error detected: Value 'no_pool!' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`)
 }

@@ -293,8 +293,15 @@ type inboxMessage struct {
 	Destination    string
 	Subject        string
 	Body           string
+	Html           string
+	From           string
+	ReplyTo        string
 	TriggerSource  string
 	CreatedAt      float64
+	Channel        string
+	Status         string
+	Attempts       int
+	LastError      string
 }
 
 // messages reads the built-in inbox with the given query (e.g. "UserPoolId=…").

@@ -121,7 +121,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	svc := userpool.New(store, userpool.InboxSender{Store: store}, userpool.Options{Region: c.Region, Logger: log, MasterKey: master})
+	svc := userpool.New(store, userpool.Options{Region: c.Region, Logger: log, MasterKey: master})
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,

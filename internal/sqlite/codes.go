@@ -13,7 +13,11 @@ import (
 // PutCode stores a one-time code, replacing the user's code for the same purpose; the
 // foreign key to users answers ErrNotFound for a user (or pool) that does not exist.
 func (s *Store) PutCode(ctx context.Context, c *userpool.Code) error {
-	_, err := s.db.ExecContext(ctx,
+	return putCode(ctx, s.db, c)
+}
+
+func putCode(ctx context.Context, db execer, c *userpool.Code) error {
+	_, err := db.ExecContext(ctx,
 		`INSERT INTO codes (pool_id, user_sub, purpose, mac, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (pool_id, user_sub, purpose) DO UPDATE
 		 SET mac = excluded.mac, created_at = excluded.created_at, expires_at = excluded.expires_at`,

@@ -2,27 +2,65 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"cognate/internal/userpool"
 )
 
-// AddMessage stores a message in the built-in inbox; ErrConflict if its MessageID is taken.
-func (s *Store) AddMessage(ctx context.Context, m *userpool.Message) error {
-	_, err := s.db.ExecContext(ctx,
-		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, trigger_source, created_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.MessageID, m.UserPoolID, m.Username, m.DeliveryMedium, m.Destination, m.Subject, m.Body,
-		m.TriggerSource, micros(m.CreatedAt))
+// messageColumns are the columns a message is read from, in scanMessage's order.
+const messageColumns = `id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr, reply_to,
+	trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
+	code_sub, code_purpose, code_mac, code_expires_at`
+
+// execer is what inserts a message: the database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
+	var sub, purpose sql.Null[string]
+	var mac []byte
+	var expires sql.Null[int64]
+	if c := m.Code; c != nil {
+		sub, purpose = sql.Null[string]{V: c.UserSub, Valid: true}, sql.Null[string]{V: c.Purpose, Valid: true}
+		mac, expires = c.MAC, sql.Null[int64]{V: micros(c.ExpiresAt), Valid: true}
+	}
+	_, err := db.ExecContext(ctx,
+		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
+		 reply_to, trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
+		 code_sub, code_purpose, code_mac, code_expires_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.MessageID, m.UserPoolID, m.Username, m.DeliveryMedium, m.Destination, m.Subject, m.Body, m.HTML, m.From,
+		m.ReplyTo, m.TriggerSource, micros(m.CreatedAt), m.Channel, m.Status,
+		m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), sub, purpose, mac, expires)
 	if err != nil {
 		return insertErr("add message "+m.MessageID, err)
 	}
 	return nil
 }
 
-// ListMessages returns the inbox's messages matching f, newest first; of messages written
-// at the same instant, the one added last comes first.
+// AddMessage stores a message; ErrConflict if its MessageID is taken.
+func (s *Store) AddMessage(ctx context.Context, m *userpool.Message) error {
+	return insertMessage(ctx, s.db, m)
+}
+
+// PutCodeWithMessage stores a code, replacing the user's code for the same purpose, and the
+// message that carries it, in one transaction.
+func (s *Store) PutCodeWithMessage(ctx context.Context, c *userpool.Code, m *userpool.Message) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := putCode(ctx, tx, c); err != nil {
+			return err
+		}
+		return insertMessage(ctx, tx, m)
+	})
+}
+
+// ListMessages returns the messages matching f, newest first; of messages written at the
+// same instant, the one added last comes first.
 func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*userpool.Message, error) {
 	var (
 		where []string
@@ -36,8 +74,7 @@ func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*
 			args = append(args, c.value)
 		}
 	}
-	query := `SELECT id, pool_id, username, delivery_medium, destination, subject, body, trigger_source, created_at
-		FROM messages`
+	query := `SELECT ` + messageColumns + ` FROM messages`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -57,15 +94,86 @@ func (s *Store) ClearMessages(ctx context.Context) error {
 	return nil
 }
 
+// ClaimMessages leases due queued messages to owner. The select and the update are one
+// write transaction, so two dispatchers never claim the same row.
+func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*userpool.Message, error) {
+	var out []*userpool.Message
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+			WHERE status = 'queued' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+			ORDER BY next_attempt_at, seq LIMIT ?`, micros(now), micros(now), sqlLimit(limit))
+		if err != nil {
+			return fmt.Errorf("sqlite: claim messages: %w", err)
+		}
+		if out, err = collect(rows, scanMessage); err != nil {
+			return err
+		}
+		for _, m := range out {
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?`,
+				owner, micros(now.Add(lease)), m.MessageID); err != nil {
+				return fmt.Errorf("sqlite: claim message: %w", err)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ClaimMessage leases one queued message by id.
+func (s *Store) ClaimMessage(ctx context.Context, id, owner string, now time.Time, lease time.Duration) (*userpool.Message, error) {
+	var m *userpool.Message
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
+			WHERE id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until <= ?)`, id, micros(now)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("claimable message " + id)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: claim message: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?`,
+			owner, micros(now.Add(lease)), id)
+		return err
+	})
+	return m, err
+}
+
+// FinishMessage records a delivery attempt's outcome if owner still holds the lease.
+func (s *Store) FinishMessage(ctx context.Context, m *userpool.Message, owner string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+		delivered_at = ?, body = ?, html = ?, lease_owner = NULL, lease_until = NULL
+		WHERE id = ? AND lease_owner = ?`,
+		m.Status, m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), m.Body, m.HTML,
+		m.MessageID, owner)
+	if err != nil {
+		return fmt.Errorf("sqlite: finish message %s: %w", m.MessageID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("sqlite: finish message %s: lease lost: %w", m.MessageID, userpool.ErrConflict)
+	}
+	return nil
+}
+
 func scanMessage(r scanner) (*userpool.Message, error) {
 	var (
-		m       userpool.Message
-		created int64
+		m                      userpool.Message
+		created, next          int64
+		delivered, codeExpires sql.Null[int64]
+		codeSub, codePurpose   sql.Null[string]
+		codeMAC                []byte
 	)
 	if err := r.Scan(&m.MessageID, &m.UserPoolID, &m.Username, &m.DeliveryMedium, &m.Destination,
-		&m.Subject, &m.Body, &m.TriggerSource, &created); err != nil {
+		&m.Subject, &m.Body, &m.HTML, &m.From, &m.ReplyTo, &m.TriggerSource, &created, &m.Channel, &m.Status,
+		&m.Attempts, &next, &m.LastError, &delivered, &codeSub, &codePurpose, &codeMAC, &codeExpires); err != nil {
 		return nil, err
 	}
-	m.CreatedAt = fromMicros(created)
+	m.CreatedAt, m.NextAttemptAt = fromMicros(created), fromMicros(next)
+	if delivered.Valid {
+		m.DeliveredAt = fromMicros(delivered.V)
+	}
+	if codeSub.Valid {
+		m.Code = &userpool.CodeRef{UserSub: codeSub.V, Purpose: codePurpose.V, MAC: codeMAC, ExpiresAt: fromMicros(codeExpires.V)}
+	}
 	return &m, nil
 }

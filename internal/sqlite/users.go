@@ -117,6 +117,13 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 			}
 		}
 		for _, w := range writes {
+			for _, m := range w.User.Outbox {
+				if err := insertMessage(ctx, tx, m); err != nil {
+					return err
+				}
+			}
+		}
+		for _, w := range writes {
 			u := w.User
 			aliases := slices.Clone(u.Aliases)
 			slices.Sort(aliases)
@@ -138,6 +145,7 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 	}
 	for i, w := range writes {
 		w.User.Version = versions[i]
+		w.User.Outbox = nil // written
 	}
 	return nil
 }

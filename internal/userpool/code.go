@@ -39,20 +39,6 @@ func (s *Service) codeMAC(poolID, sub, purpose, code string) []byte {
 	return m.Sum(nil)
 }
 
-// issueCode makes a new code for the user and purpose, replacing any earlier one.
-func (s *Service) issueCode(ctx context.Context, u *User, purpose string, now time.Time, ttl time.Duration) (string, error) {
-	code, err := s.newCode()
-	if err != nil {
-		return "", err
-	}
-	err = s.store.PutCode(ctx, &Code{PoolID: u.PoolID, UserSub: u.Sub, Purpose: purpose,
-		MAC: s.codeMAC(u.PoolID, u.Sub, purpose, code), CreatedAt: now, ExpiresAt: now.Add(ttl)})
-	if errors.Is(err, ErrNotFound) {
-		return "", userNotFound()
-	}
-	return code, err
-}
-
 var (
 	errExpiredCode  = newError("ExpiredCodeException", "Invalid code provided, please request a code again.")
 	errCodeMismatch = newError("CodeMismatchException", "Invalid verification code provided, please try again.")

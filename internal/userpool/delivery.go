@@ -2,32 +2,12 @@ package userpool
 
 import "context"
 
-// Sender delivers a message to a user by email or SMS. The built-in inbox is one
-// (InboxSender); SMTP and SMS providers are others.
+// Sender delivers a message to a user by email or SMS: SMTP and SMS providers (adapted in
+// cmd/cognate). The built-in inbox needs none: its messages are delivered as they are
+// written. A Sender wraps ErrUndeliverable when a message can never be delivered.
 type Sender interface {
 	// Send delivers m or reports why it could not.
 	Send(ctx context.Context, m *Message) error
-}
-
-// InboxSender is the built-in inbox, the default channel: it keeps every message in the
-// Store, readable through GET /_cognate/messages, and sends nothing anywhere.
-type InboxSender struct {
-	Store Store
-}
-
-// Send stores m in the inbox.
-func (i InboxSender) Send(ctx context.Context, m *Message) error {
-	return i.Store.AddMessage(ctx, m)
-}
-
-// send composes and delivers one message to a user, naming it with a fresh id.
-func (s *Service) send(ctx context.Context, m *Message) error {
-	id, err := s.newUUID()
-	if err != nil {
-		return err
-	}
-	m.MessageID = id
-	return s.sender.Send(ctx, m)
 }
 
 // Messages returns the built-in inbox's messages matching f, newest first.

@@ -43,10 +43,9 @@ const (
 	recoveryMessage                        // forgot password
 )
 
-// sendCode sends a code to the user's attribute (email or phone_number) with the pool's
-// template, and answers the masked delivery details.
-func (s *Service) sendCode(ctx context.Context, p *Pool, u *User, attr, code, trigger string, kind codeMessage, now time.Time) (*CodeDeliveryDetailsType, error) {
-	to, _ := u.attr(attr)
+// codeMessage composes the message that carries a code to attr's value to, with the
+// pool's template.
+func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, code, trigger string, kind codeMessage, now time.Time) (*Message, error) {
 	t := p.Doc.VerificationMessageTemplate
 	if t == nil {
 		t = &VerificationMessageTemplateType{}
@@ -55,20 +54,13 @@ func (s *Service) sendCode(ctx context.Context, p *Pool, u *User, attr, code, tr
 	if kind == recoveryMessage {
 		defaultText = "Your password reset code is {####}"
 	}
-	msg := &Message{UserPoolID: p.ID, Username: u.Username, Destination: to, TriggerSource: trigger, CreatedAt: now}
+	medium, subject, body := "EMAIL", firstSet(t.EmailSubject, p.Doc.EmailVerificationSubject, "Your verification code"),
+		firstSet(t.EmailMessage, p.Doc.EmailVerificationMessage, defaultText)
 	if attr == "phone_number" {
-		msg.DeliveryMedium = "SMS"
-		msg.Body = firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
-	} else {
-		msg.DeliveryMedium = "EMAIL"
-		msg.Subject = firstSet(t.EmailSubject, p.Doc.EmailVerificationSubject, "Your verification code")
-		msg.Body = firstSet(t.EmailMessage, p.Doc.EmailVerificationMessage, defaultText)
+		medium, subject, body = "SMS", "", firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
 	}
-	msg.Body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(msg.Body)
-	if err := s.send(ctx, msg); err != nil {
-		return nil, err
-	}
-	return deliveryDetails(attr, to), nil
+	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
+	return s.newMessage(ctx, p, u, medium, to, subject, body, trigger, now)
 }
 
 func firstSet(values ...any) string {

@@ -49,6 +49,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	}
 	p.computeAliases(u)
 
+	if deref(in.MessageAction) != "SUPPRESS" {
+		// The invitation is queued in the same transaction as the user it invites.
+		if u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, now); err != nil {
+			return nil, err
+		}
+	}
+	outbox := u.Outbox
 	writes := []UserWrite{{User: u, New: true}}
 	if deref(in.ForceAliasCreation) {
 		// The alias moves to the new user: whoever held it loses it, and its verification.
@@ -68,10 +75,8 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	case err != nil:
 		return nil, err
 	}
-	if deref(in.MessageAction) != "SUPPRESS" {
-		if err := s.sendInvitation(ctx, p, u, password, in.DesiredDeliveryMediums); err != nil {
-			return nil, err
-		}
+	if err := s.deliverNow(ctx, outbox...); err != nil {
+		return nil, err
 	}
 	out := userType(u, nil)
 	return &AdminCreateUserResponse{User: &out}, nil
@@ -106,6 +111,7 @@ func (s *Service) takeAliases(ctx context.Context, p *Pool, u *User, now time.Ti
 
 func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreateUserRequest) (*AdminCreateUserResponse, error) {
 	var password string
+	var outbox []*Message
 	u, err := s.updateUser(ctx, p.ID, deref(in.Username), func(p *Pool, u *User) error {
 		if u.Status != StatusForceChangePassword {
 			return newError("UnsupportedUserStateException", "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
@@ -121,21 +127,26 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 		}
 		now := s.clock()
 		u.ModifiedAt = now
-		return s.storePassword(ctx, p, u, password, now)
+		if err := s.storePassword(ctx, p, u, password, now); err != nil {
+			return err
+		}
+		u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, now)
+		outbox = u.Outbox
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.sendInvitation(ctx, p, u, password, in.DesiredDeliveryMediums); err != nil {
+	if err := s.deliverNow(ctx, outbox...); err != nil {
 		return nil, err
 	}
 	out := userType(u, nil)
 	return &AdminCreateUserResponse{User: &out}, nil
 }
 
-// sendInvitation sends the welcome message with the temporary password by each medium
+// invitation composes the welcome message with the temporary password for each medium
 // asked for (SMS when none is) for which the user has a destination.
-func (s *Service) sendInvitation(ctx context.Context, p *Pool, u *User, password string, mediums []string) error {
+func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, now time.Time) ([]*Message, error) {
 	if len(mediums) == 0 {
 		mediums = []string{"SMS"}
 	}
@@ -147,29 +158,21 @@ func (s *Service) sendInvitation(ctx context.Context, p *Pool, u *User, password
 	fill := func(t string) string {
 		return strings.NewReplacer("{username}", u.Username, "{####}", password).Replace(t)
 	}
-	for _, m := range slices.Compact(slices.Sorted(slices.Values(mediums))) {
-		msg := &Message{UserPoolID: p.ID, Username: u.Username, DeliveryMedium: m,
-			TriggerSource: "CustomMessage_AdminCreateUser", CreatedAt: s.clock()}
-		switch m {
-		case "EMAIL":
-			to, ok := u.attr("email")
-			if !ok {
-				continue
-			}
-			msg.Destination = to
-			msg.Subject = deref(or(tmpl.EmailSubject, "Your temporary password"))
-			msg.Body = fill(deref(or(tmpl.EmailMessage, defaultBody)))
-		case "SMS":
-			to, ok := u.attr("phone_number")
-			if !ok {
-				continue
-			}
-			msg.Destination = to
-			msg.Body = fill(deref(or(tmpl.SMSMessage, defaultBody)))
+	var out []*Message
+	for _, medium := range slices.Compact(slices.Sorted(slices.Values(mediums))) {
+		attr, subject, body := "email", deref(or(tmpl.EmailSubject, "Your temporary password")), deref(or(tmpl.EmailMessage, defaultBody))
+		if medium == "SMS" {
+			attr, subject, body = "phone_number", "", deref(or(tmpl.SMSMessage, defaultBody))
 		}
-		if err := s.send(ctx, msg); err != nil {
-			return err
+		to, ok := u.attr(attr)
+		if !ok {
+			continue
 		}
+		m, err := s.newMessage(ctx, p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
 	}
-	return nil
+	return out, nil
 }

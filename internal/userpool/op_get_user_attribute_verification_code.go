@@ -20,11 +20,8 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	if err := s.countAttempt(ctx, u, "verify-code-request", now, 5); err != nil {
 		return nil, err
 	}
-	code, err := s.issueCode(ctx, u, purposeVerify(attr), now, verifyCodeTTL)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.sendCode(ctx, p, u, attr, code, "CustomMessage_VerifyUserAttribute", verificationMessage, now)
+	to, _ := u.attr(attr)
+	d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_VerifyUserAttribute", verificationMessage, now)
 	if err != nil {
 		return nil, err
 	}

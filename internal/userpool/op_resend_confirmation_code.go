@@ -37,11 +37,8 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	if err := s.countAttempt(ctx, u, "resend-signup", now, 5); err != nil {
 		return nil, err
 	}
-	code, err := s.issueCode(ctx, u, purposeSignUp, now, signUpCodeTTL)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.sendCode(ctx, p, u, attr, code, "CustomMessage_ResendCode", verificationMessage, now)
+	to, _ := u.attr(attr)
+	d, err := s.deliverCode(ctx, p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_ResendCode", verificationMessage, now)
 	if err != nil {
 		return nil, err
 	}

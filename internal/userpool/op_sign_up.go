@@ -59,11 +59,8 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	}
 	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
 	if attr := signUpDestination(p, u); attr != "" {
-		code, err := s.issueCode(ctx, u, purposeSignUp, now, signUpCodeTTL)
-		if err != nil {
-			return nil, err
-		}
-		if out.CodeDeliveryDetails, err = s.sendCode(ctx, p, u, attr, code, "CustomMessage_SignUp", verificationMessage, now); err != nil {
+		to, _ := u.attr(attr)
+		if out.CodeDeliveryDetails, err = s.deliverCode(ctx, p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_SignUp", verificationMessage, now); err != nil {
 			return nil, err
 		}
 	}

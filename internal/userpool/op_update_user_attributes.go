@@ -60,19 +60,11 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	out := &UpdateUserAttributesResponse{CodeDeliveryDetailsList: []CodeDeliveryDetailsType{}}
 	now := s.clock()
 	for _, attr := range toVerify {
-		target := u
+		to, _ := u.attr(attr)
 		if v, ok := pending[attr]; ok {
-			// The code goes to the new value, which is not stored yet.
-			cp := *u
-			cp.Attributes = slices.Clone(u.Attributes)
-			cp.setAttr(attr, v)
-			target = &cp
+			to = v // the code goes to the new value, which is not in place yet
 		}
-		code, err := s.issueCode(ctx, u, purposeVerify(attr), now, verifyCodeTTL)
-		if err != nil {
-			return nil, err
-		}
-		d, err := s.sendCode(ctx, p, target, attr, code, "CustomMessage_UpdateUserAttribute", verificationMessage, now)
+		d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now)
 		if err != nil {
 			return nil, err
 		}

@@ -60,11 +60,8 @@ func (p *Pool) shadowSubject(typed string) string {
 
 // sendRecoveryCode issues a recovery code (the newest wins) and sends it to attr.
 func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr string, now time.Time) (*CodeDeliveryDetailsType, error) {
-	code, err := s.issueCode(ctx, u, purposeRecovery, now, recoveryCodeTTL)
-	if err != nil {
-		return nil, err
-	}
-	return s.sendCode(ctx, p, u, attr, code, "CustomMessage_ForgotPassword", recoveryMessage, now)
+	to, _ := u.attr(attr)
+	return s.deliverCode(ctx, p, u, purposeRecovery, recoveryCodeTTL, attr, to, "CustomMessage_ForgotPassword", recoveryMessage, now)
 }
 
 // keepsSessionsOnReset reports whether a pool keeps its users' refresh tokens alive after a

@@ -42,6 +42,14 @@ type Options struct {
 	// Nil draws a random one: fine for a store that dies with the process, fatal for one
 	// that does not (codes and tokens would not survive a restart).
 	MasterKey []byte
+	// Email and SMS are the channels of each medium; the zero Channel is the built-in inbox.
+	Email, SMS Channel
+	// FailFast makes the request that writes a message also make its one delivery attempt,
+	// answering CodeDeliveryFailureException when it fails. Default: queue mode, where the
+	// request succeeds once the message is durably queued and the dispatcher retries.
+	FailFast bool
+	// EmailDailyQuota, when positive, simulates the COGNITO_DEFAULT sender's daily quota.
+	EmailDailyQuota int
 	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
 	// where a pool configures one).
 	Invoker Invoker
@@ -55,7 +63,6 @@ type keys struct {
 // Service carries out the Cognito operations. It is safe for concurrent use.
 type Service struct {
 	store     Store
-	sender    Sender
 	region    string
 	account   string
 	now       func() time.Time
@@ -65,19 +72,28 @@ type Service struct {
 	keys      keys
 	signers   signers
 	invoker   Invoker
+
+	email, sms      Channel
+	failFast        bool
+	emailDailyQuota int
+	owner           string // this process's name as a message lease holder
+	breaker         breaker
 }
 
-// New returns a Service over the given store and sender.
-func New(store Store, sender Sender, opts Options) *Service {
+// New returns a Service over the given store.
+func New(store Store, opts Options) *Service {
 	s := &Service{
-		store:   store,
-		sender:  sender,
-		region:  opts.Region,
-		account: opts.AccountID,
-		now:     opts.Now,
-		rand:    opts.Rand,
-		log:     opts.Logger,
-		invoker: opts.Invoker,
+		store:           store,
+		email:           opts.Email,
+		sms:             opts.SMS,
+		failFast:        opts.FailFast,
+		emailDailyQuota: opts.EmailDailyQuota,
+		region:          opts.Region,
+		account:         opts.AccountID,
+		now:             opts.Now,
+		rand:            opts.Rand,
+		log:             opts.Logger,
+		invoker:         opts.Invoker,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
@@ -106,6 +122,7 @@ func New(store Store, sender Sender, opts Options) *Service {
 		refresh: token.DeriveKey(master, "cognate refresh token v1"),
 		signing: token.DeriveKey(master, "cognate signing key v1"),
 	}
+	s.owner, _ = s.newUUID()
 	s.passwords = opts.Hasher
 	if s.passwords == nil {
 		n := opts.HashConcurrency

@@ -70,7 +70,7 @@ func newFixture(t *testing.T, lambda bool) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &fixture{store: st, clock: &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}, calls: &recorder{}}
-	f.svc = userpool.New(st, userpool.InboxSender{Store: st}, userpool.Options{
+	f.svc = userpool.New(st, userpool.Options{
 		Now: f.clock.now, Hasher: userpool.NewHasher(userpool.HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 4),
 		Invoker: f.calls,
 	})

@@ -97,6 +97,20 @@ type Store interface {
 	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, error)
 	// ClearMessages empties the inbox.
 	ClearMessages(ctx context.Context) error
+	// PutCodeWithMessage stores a code as PutCode does and, in the same transaction, the
+	// message that carries it.
+	PutCodeWithMessage(ctx context.Context, c *Code, m *Message) error
+	// ClaimMessages leases at most limit queued messages due at now (NextAttemptAt <= now)
+	// whose lease is free or has run out, to owner until now+lease, oldest first. Two owners
+	// never hold the same message at once.
+	ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Message, error)
+	// ClaimMessage leases one queued message by id, as ClaimMessages does; ErrNotFound if it
+	// is not queued or is leased to someone else.
+	ClaimMessage(ctx context.Context, id, owner string, now time.Time, lease time.Duration) (*Message, error)
+	// FinishMessage records the outcome of a delivery attempt (Status, Attempts,
+	// NextAttemptAt, LastError, DeliveredAt, and Body/HTML, which a real channel wipes) and
+	// frees the lease; ErrConflict if owner no longer holds the lease.
+	FinishMessage(ctx context.Context, m *Message, owner string) error
 
 	// PutCode stores a one-time code, replacing any code the user had for the same purpose
 	// (the newest code wins). ErrNotFound if the user does not exist.
@@ -207,9 +221,13 @@ type User struct {
 	SRPVerifier []byte `json:"srpVerifier,omitempty"`
 	// Pending holds new email or phone values waiting for verification before they replace
 	// the verified ones (UserAttributeUpdateSettings).
-	Pending    map[string]string `json:"pending,omitempty"`
-	CreatedAt  time.Time         `json:"createdAt"`
-	ModifiedAt time.Time         `json:"modifiedAt"`
+	Pending map[string]string `json:"pending,omitempty"`
+	// Outbox holds messages to write in the same transaction as the user (SaveUsers,
+	// RedeemCode): an invitation is queued exactly when its user is created. Not stored
+	// with the user.
+	Outbox     []*Message `json:"-"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	ModifiedAt time.Time  `json:"modifiedAt"`
 }
 
 // MFASettings are a user's MFA preferences as AdminSetUserMFAPreference sets them.
@@ -239,7 +257,9 @@ type Group struct {
 	ModifiedAt  time.Time
 }
 
-// Message is one message in the built-in inbox: what would have been sent, and to whom.
+// Message is one message to a user, as the outbox keeps it: what is to be (or was) sent,
+// to whom, by which channel, and how its delivery went. Messages of the built-in inbox are
+// delivered as they are written; the others wait for the dispatcher.
 type Message struct {
 	MessageID      string    `json:"MessageId"`
 	UserPoolID     string    `json:"UserPoolId"`
@@ -248,8 +268,32 @@ type Message struct {
 	Destination    string    `json:"Destination"`
 	Subject        string    `json:"Subject,omitempty"`
 	Body           string    `json:"Body"`
+	HTML           string    `json:"Html,omitempty"`
+	From           string    `json:"From,omitempty"`
+	ReplyTo        string    `json:"ReplyTo,omitempty"`
 	TriggerSource  string    `json:"TriggerSource"`
 	CreatedAt      time.Time `json:"CreatedAt"`
+
+	// Channel is "inbox", "smtp", "sns" or "webhook".
+	Channel string `json:"Channel"`
+	// Status is "queued", "delivered", "failed", "superseded" (its code was replaced before
+	// it went out) or "expired" (its code expired first).
+	Status        string    `json:"Status"`
+	Attempts      int       `json:"Attempts"`
+	NextAttemptAt time.Time `json:"-"`
+	LastError     string    `json:"LastError,omitempty"`
+	DeliveredAt   time.Time `json:"-"`
+	// Code names the code the message carries, so that the dispatcher sends no code that
+	// was replaced or has expired. Nil for messages without one.
+	Code *CodeRef `json:"-"`
+}
+
+// CodeRef names a stored code: by its MAC, which changes when a new code replaces it.
+type CodeRef struct {
+	UserSub   string
+	Purpose   string
+	MAC       []byte
+	ExpiresAt time.Time
 }
 
 // MessageFilter selects inbox messages; empty fields match everything.

@@ -126,7 +126,7 @@ func testUserRoundTrip(t *testing.T, s userpool.Store) {
 		CreatedAt:  at,
 		ModifiedAt: at.Add(3 * time.Minute),
 	}
-	allSet(t, u, "Version")
+	allSet(t, u, "Version", "Outbox") // the outbox is written beside the user, not with it
 
 	insertUsers(t, s, u)
 	if u.Version == 0 {

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// jsDir is the Node.js project of the JavaScript client tests, from this package's directory.
+const jsDir = "../../test/js"
+
+// TestJSClients runs test/js/*.test.mjs under `node --test` against a real server: the
+// JavaScript clients people use with Cognito — amazon-cognito-identity-js with its default
+// USER_SRP_AUTH sign-in, the AWS SDK for JavaScript v3, and aws-jwt-verify checking the tokens
+// against cognate's JWKS — work with only the endpoint changed. The packages are those of
+// test/js/package-lock.json, installed with `npm ci --prefix test/js`.
+func TestJSClients(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	requirePeer(t, "node", err == nil, "node not installed")
+	_, err = os.Stat(filepath.Join(jsDir, "node_modules"))
+	requirePeer(t, "node", err == nil, "test/js/node_modules missing: run npm ci --prefix test/js")
+
+	// The explicit file list, not the directory: Node 20 takes a directory but Node 22 reads
+	// its arguments as globs.
+	matches, err := filepath.Glob(filepath.Join(jsDir, "*.test.mjs"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no %s/*.test.mjs (err %v)", jsDir, err)
+	}
+	var files []string // relative to the repository root, where node runs
+	for _, m := range matches {
+		files = append(files, "test/js/"+filepath.Base(m))
+	}
+
+	s := startServer(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test"}, files...)...)
+	cmd.Dir = "../.."
+	// The machine's environment less anything that could point the SDK elsewhere or change
+	// what the server URL is; the script sets its own credentials and region.
+	env := []string{"COGNATE_URL=" + s.URL}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || strings.HasPrefix(k, "NODE_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	cmd.Env = env
+	cmd.WaitDelay = 10 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("node --test did not finish within 2 minutes:\n%s", out)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		t.Fatalf("node --test %s exited %d:\n%s", strings.Join(files, " "), exit.ExitCode(), out)
+	}
+	if err != nil {
+		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+	t.Logf("node --test %s:\n%s", strings.Join(files, " "), out)
+}

@@ -1,0 +1,286 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ErrUndeliverable is what a Sender wraps when a message can never be delivered (a 5xx
+// answer, an address refused, the SMS sandbox): the dispatcher gives up on it rather than
+// retrying. Any other error is taken as transient.
+var ErrUndeliverable = errors.New("permanent delivery failure")
+
+// Channel is where messages of one medium go: the built-in inbox (Sender nil) or a real
+// channel named Name ("smtp", "sns", "webhook").
+type Channel struct {
+	Name   string
+	Sender Sender
+}
+
+func (c Channel) inbox() bool { return c.Sender == nil }
+
+// Delivery tuning: how long a dispatcher holds a message, how often it retries, and when
+// it gives up.
+const (
+	deliveryLease    = time.Minute
+	deliveryAttempts = 10
+	maxBackoff       = 5 * time.Minute
+)
+
+var errDeliveryFailed = newError("CodeDeliveryFailureException", "Unable to deliver the verification code. Try again later.")
+
+// channel is the channel of a medium ("EMAIL" or "SMS").
+func (s *Service) channel(medium string) Channel {
+	if medium == "SMS" {
+		return s.sms
+	}
+	return s.email
+}
+
+// newMessage composes a message to a user by medium; it is queued on a real channel and
+// delivered at once to the built-in inbox. Email takes its sender from the pool's
+// EmailConfiguration.
+func (s *Service) newMessage(ctx context.Context, p *Pool, u *User, medium, to, subject, body, trigger string, now time.Time) (*Message, error) {
+	id, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	ch := s.channel(medium)
+	m := &Message{MessageID: id, UserPoolID: p.ID, Username: u.Username, DeliveryMedium: medium, Destination: to,
+		Subject: subject, Body: body, TriggerSource: trigger, CreatedAt: now, NextAttemptAt: now,
+		Channel: "inbox", Status: "delivered", DeliveredAt: now}
+	if !ch.inbox() {
+		m.Channel, m.Status, m.DeliveredAt = ch.Name, "queued", time.Time{}
+	}
+	if medium == "EMAIL" {
+		ec := p.Doc.EmailConfiguration
+		if ec != nil && deref(ec.EmailSendingAccount) == "DEVELOPER" {
+			m.From, m.ReplyTo = deref(ec.From), deref(ec.ReplyToEmailAddress)
+		} else {
+			m.From = "no-reply@verificationemail.com"
+			if err := s.emailQuota(ctx, p, now); err != nil {
+				return nil, err
+			}
+		}
+		if ec != nil && m.ReplyTo == "" {
+			m.ReplyTo = deref(ec.ReplyToEmailAddress)
+		}
+	}
+	return m, nil
+}
+
+// emailQuota simulates, when configured, the COGNITO_DEFAULT sender's daily quota (50 by
+// default at AWS). cognate counts it per pool.
+func (s *Service) emailQuota(ctx context.Context, p *Pool, now time.Time) error {
+	if s.emailDailyQuota <= 0 {
+		return nil
+	}
+	ok, err := s.store.CountAttempt(ctx, p.ID, "pool", "email-daily", now, 24*time.Hour, s.emailDailyQuota)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return newError("LimitExceededException", "Exceeded daily email limit for the operation or the account. If a higher limit is required, please configure your user pool to use your own Amazon SES configuration for sending email.")
+	}
+	return nil
+}
+
+// deliverCode makes a new code for the user and purpose (replacing any earlier one) and
+// writes it with the message that carries it to attr's value to, in one transaction.
+func (s *Service) deliverCode(ctx context.Context, p *Pool, u *User, purpose string, ttl time.Duration, attr, to, trigger string, kind codeMessage, now time.Time) (*CodeDeliveryDetailsType, error) {
+	code, err := s.newCode()
+	if err != nil {
+		return nil, err
+	}
+	c := &Code{PoolID: u.PoolID, UserSub: u.Sub, Purpose: purpose, MAC: s.codeMAC(u.PoolID, u.Sub, purpose, code),
+		CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	m, err := s.codeMessage(ctx, p, u, attr, to, code, trigger, kind, now)
+	if err != nil {
+		return nil, err
+	}
+	m.Code = &CodeRef{UserSub: u.Sub, Purpose: purpose, MAC: c.MAC, ExpiresAt: c.ExpiresAt}
+	if err := s.store.PutCodeWithMessage(ctx, c, m); errors.Is(err, ErrNotFound) {
+		return nil, userNotFound()
+	} else if err != nil {
+		return nil, err
+	}
+	if err := s.deliverNow(ctx, m); err != nil {
+		return nil, err
+	}
+	return deliveryDetails(attr, to), nil
+}
+
+// deliverNow, in fail-fast mode, makes the one attempt at a queued message that decides the
+// request's answer: delivered, or CodeDeliveryFailureException and the message given up
+// (never reported failed and sent later). In queue mode it does nothing: the dispatcher
+// delivers.
+func (s *Service) deliverNow(ctx context.Context, msgs ...*Message) error {
+	if !s.failFast {
+		return nil
+	}
+	for _, m := range msgs {
+		if m.Status != "queued" {
+			continue
+		}
+		now := s.clock()
+		claimed, err := s.store.ClaimMessage(ctx, m.MessageID, s.owner, now, deliveryLease)
+		if err != nil {
+			return err
+		}
+		if err := s.attempt(ctx, claimed, s.owner, now, true); err != nil {
+			return err
+		}
+		if claimed.Status != "delivered" {
+			return errDeliveryFailed
+		}
+	}
+	return nil
+}
+
+// breakerOpen reports whether the channel of a medium has been failing, in which case a
+// simulated answer (for a user the caller may not learn about) fails as a real one would.
+func (s *Service) breakerOpen(medium string) bool {
+	return s.failFast && s.breaker.open(s.channel(medium).Name, s.clock())
+}
+
+// Dispatch makes one pass over the queued messages that are due: it leases them, checks
+// that their codes still stand, sends them, and records each outcome. It answers how many
+// messages it handled.
+func (s *Service) Dispatch(ctx context.Context, owner string) (int, error) {
+	now := s.clock()
+	msgs, err := s.store.ClaimMessages(ctx, owner, now, deliveryLease, 16)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		if err := s.attempt(ctx, m, owner, now, false); err != nil {
+			return 0, err
+		}
+	}
+	return len(msgs), nil
+}
+
+// RunDispatcher dispatches until ctx ends: at once while there is work, else every interval.
+func (s *Service) RunDispatcher(ctx context.Context, owner string, interval time.Duration) {
+	for {
+		n, err := s.Dispatch(ctx, owner)
+		if err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "dispatcher pass failed", "error", err.Error())
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
+// attempt delivers one leased message and records the outcome. A message whose code was
+// replaced or has expired is not sent. final gives up after this attempt whatever happens.
+func (s *Service) attempt(ctx context.Context, m *Message, owner string, now time.Time, final bool) error {
+	if c := m.Code; c != nil {
+		stored, err := s.store.GetCode(ctx, m.UserPoolID, c.UserSub, c.Purpose)
+		switch {
+		case errors.Is(err, ErrNotFound) || (err == nil && !bytesEqual(stored.MAC, c.MAC)):
+			m.Status = "superseded"
+		case err != nil:
+			return err
+		case !now.Before(c.ExpiresAt):
+			m.Status = "expired"
+		}
+		if m.Status != "queued" {
+			m.Body, m.HTML = "", ""
+			return s.finish(ctx, m, owner)
+		}
+	}
+	ch := s.channel(m.DeliveryMedium)
+	m.Attempts++
+	err := errors.New("no channel " + m.Channel)
+	if ch.Name == m.Channel && ch.Sender != nil {
+		err = ch.Sender.Send(ctx, m)
+	}
+	switch {
+	case err == nil:
+		m.Status, m.DeliveredAt, m.LastError = "delivered", now, ""
+		m.Body, m.HTML = "", "" // a real channel keeps no copy of what it sent (the code)
+		s.breaker.record(ch.Name, now, true)
+	case errors.Is(err, ErrUndeliverable) || final || m.Attempts >= deliveryAttempts:
+		m.Status, m.LastError = "failed", redact(err, m)
+		m.Body, m.HTML = "", ""
+		s.breaker.record(ch.Name, now, false)
+		s.log.WarnContext(ctx, "message not delivered", "message", m.MessageID, "channel", m.Channel, "attempts", m.Attempts, "error", m.LastError)
+	default:
+		m.LastError = redact(err, m)
+		m.NextAttemptAt = now.Add(backoff(m.Attempts))
+		s.breaker.record(ch.Name, now, false)
+		s.log.InfoContext(ctx, "message delivery will be retried", "message", m.MessageID, "channel", m.Channel, "attempts", m.Attempts, "error", m.LastError)
+	}
+	return s.finish(ctx, m, owner)
+}
+
+func (s *Service) finish(ctx context.Context, m *Message, owner string) error {
+	err := s.store.FinishMessage(ctx, m, owner)
+	if errors.Is(err, ErrConflict) {
+		// The lease ran out and another dispatcher took the message: its outcome stands.
+		s.log.WarnContext(ctx, "message lease lost", "message", m.MessageID)
+		return nil
+	}
+	return err
+}
+
+// redact words a delivery error for the record without anything of the message's body.
+func redact(err error, m *Message) string {
+	text := err.Error()
+	for _, secret := range []string{m.Body, m.HTML} {
+		if secret != "" {
+			text = strings.ReplaceAll(text, secret, "[redacted]")
+		}
+	}
+	return text
+}
+
+func backoff(attempts int) time.Duration {
+	d := time.Second << min(attempts-1, 16)
+	return min(d, maxBackoff)
+}
+
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+// breaker tracks, per channel, consecutive delivery failures: after three, it is open for
+// thirty seconds.
+type breaker struct {
+	mu       sync.Mutex
+	failures map[string]int
+	until    map[string]time.Time
+}
+
+func (b *breaker) record(channel string, now time.Time, ok bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failures == nil {
+		b.failures, b.until = map[string]int{}, map[string]time.Time{}
+	}
+	if ok {
+		b.failures[channel] = 0
+		return
+	}
+	b.failures[channel]++
+	if b.failures[channel] >= 3 {
+		b.until[channel] = now.Add(30 * time.Second)
+	}
+}
+
+func (b *breaker) open(channel string, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return now.Before(b.until[channel])
+}
+
+var _ = fmt.Sprint
