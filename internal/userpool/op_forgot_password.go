@@ -31,7 +31,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		if !ok {
 			return nil, errAttemptLimit
 		}
-		return &ForgotPasswordResponse{CodeDeliveryDetails: simulatedDelivery(p, typed)}, nil
+		d := simulatedDelivery(p, typed)
+		if s.breakerOpen(deref(d.DeliveryMedium)) {
+			return nil, errDeliveryFailed // as a real user's request fails while the channel is down
+		}
+		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) {

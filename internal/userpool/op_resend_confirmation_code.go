@@ -17,7 +17,11 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled) {
 		if c.preventsEnumeration() {
-			return &ResendConfirmationCodeResponse{CodeDeliveryDetails: simulatedDelivery(p, typed)}, nil
+			d := simulatedDelivery(p, typed)
+			if s.breakerOpen(deref(d.DeliveryMedium)) {
+				return nil, errDeliveryFailed
+			}
+			return &ResendConfirmationCodeResponse{CodeDeliveryDetails: d}, nil
 		}
 		if err == nil {
 			return nil, errDisabled
