@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"cognate/internal/server"
 )
@@ -24,6 +25,24 @@ type Config struct {
 	AdminToken  string
 	Migrate     bool
 	SecretKey   string
+
+	Delivery        string
+	EmailDailyQuota int
+	SMTPURL         string
+	SMTPCAFile      string
+	SMTPRequireTLS  bool
+	SMTPTimeout     time.Duration
+
+	SMSProvider        string
+	SNSEndpoint        string
+	SNSRegion          string
+	SNSAccessKeyID     string
+	SNSSecretAccessKey string
+	SMSSenderID        string
+	SMSWebhookURL      string
+	SMSWebhookSecret   string
+	SMSSandbox         bool
+	SMSVerifiedNumbers string
 }
 
 // parseConfig reads flags, falling back to the environment for each one not given.
@@ -63,6 +82,50 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"The file holding the master key that codes, SRP verifiers, sessions and signing keys are protected with, kept outside the store. Default: secret.key beside a SQLite file, made at first start; none (a random key per process) for :memory:. (COGNATE_SECRET_KEY_FILE)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
+	envInt := func(key string, def int) int {
+		if n, err := strconv.Atoi(getenv(key)); err == nil {
+			return n
+		}
+		return def
+	}
+	envDuration := func(key string, def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(getenv(key)); err == nil {
+			return d
+		}
+		return def
+	}
+	fs.StringVar(&c.Delivery, "delivery", env("COGNATE_DELIVERY", "queue"),
+		"How messages are delivered: queue (the request succeeds once the message is durably queued; failures are retried) or fail-fast (the request makes the delivery attempt and fails with CodeDeliveryFailureException when it fails). (COGNATE_DELIVERY)")
+	fs.IntVar(&c.EmailDailyQuota, "email-daily-quota", envInt("COGNATE_EMAIL_DAILY_QUOTA", 0),
+		"Simulate the COGNITO_DEFAULT sender's daily email quota per pool (AWS: 50); 0 turns it off. (COGNATE_EMAIL_DAILY_QUOTA)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("COGNATE_SMTP_URL", ""),
+		"Send email over SMTP: smtp://user:pass@host:port (STARTTLS when offered) or smtps://user:pass@host:port (implicit TLS). Empty: email goes to the built-in inbox. (COGNATE_SMTP_URL)")
+	fs.StringVar(&c.SMTPCAFile, "smtp-ca-file", env("COGNATE_SMTP_CA_FILE", ""),
+		"A PEM file of extra CA certificates to trust for the SMTP server. (COGNATE_SMTP_CA_FILE)")
+	fs.BoolVar(&c.SMTPRequireTLS, "smtp-require-tls", envBool("COGNATE_SMTP_REQUIRE_TLS", false),
+		"With smtp://, refuse to send when the server does not offer STARTTLS. (COGNATE_SMTP_REQUIRE_TLS)")
+	fs.DurationVar(&c.SMTPTimeout, "smtp-timeout", envDuration("COGNATE_SMTP_TIMEOUT", 10*time.Second),
+		"How long one SMTP delivery may take, from dialling to the end. (COGNATE_SMTP_TIMEOUT)")
+	fs.StringVar(&c.SMSProvider, "sms-provider", env("COGNATE_SMS_PROVIDER", "inbox"),
+		"Where SMS goes: inbox (the built-in inbox), sns (the AWS SNS Publish API) or webhook (an HMAC-signed HTTPS POST). (COGNATE_SMS_PROVIDER)")
+	fs.StringVar(&c.SNSEndpoint, "sns-endpoint", env("COGNATE_SNS_ENDPOINT", ""),
+		"The SNS endpoint URL; empty for AWS's own. (COGNATE_SNS_ENDPOINT)")
+	fs.StringVar(&c.SNSRegion, "sns-region", env("COGNATE_SNS_REGION", "us-east-1"),
+		"The region SNS is called in. (COGNATE_SNS_REGION)")
+	fs.StringVar(&c.SNSAccessKeyID, "sns-access-key-id", env("COGNATE_SNS_ACCESS_KEY_ID", ""),
+		"The access key id SNS calls are signed with. (COGNATE_SNS_ACCESS_KEY_ID)")
+	fs.StringVar(&c.SNSSecretAccessKey, "sns-secret-access-key", env("COGNATE_SNS_SECRET_ACCESS_KEY", ""),
+		"The secret access key SNS calls are signed with. (COGNATE_SNS_SECRET_ACCESS_KEY)")
+	fs.StringVar(&c.SMSSenderID, "sms-sender-id", env("COGNATE_SMS_SENDER_ID", ""),
+		"The SNS sender id of SMS messages, where the destination supports one. (COGNATE_SMS_SENDER_ID)")
+	fs.StringVar(&c.SMSWebhookURL, "sms-webhook-url", env("COGNATE_SMS_WEBHOOK_URL", ""),
+		"The URL SMS messages are POSTed to with --sms-provider webhook. (COGNATE_SMS_WEBHOOK_URL)")
+	fs.StringVar(&c.SMSWebhookSecret, "sms-webhook-secret", env("COGNATE_SMS_WEBHOOK_SECRET", ""),
+		"The secret the webhook's X-Cognate-Signature header is an HMAC under. (COGNATE_SMS_WEBHOOK_SECRET)")
+	fs.BoolVar(&c.SMSSandbox, "sms-sandbox", envBool("COGNATE_SMS_SANDBOX", false),
+		"Like AWS's SMS sandbox: send SMS only to the numbers of --sms-verified-numbers; others fail as AWS fails them. (COGNATE_SMS_SANDBOX)")
+	fs.StringVar(&c.SMSVerifiedNumbers, "sms-verified-numbers", env("COGNATE_SMS_VERIFIED_NUMBERS", ""),
+		"Comma-separated E.164 numbers the SMS sandbox lets through. (COGNATE_SMS_VERIFIED_NUMBERS)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -89,6 +152,12 @@ func (c *Config) Validate() error {
 	}
 	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
 		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))
+	}
+	if c.Delivery != "queue" && c.Delivery != "fail-fast" {
+		errs = append(errs, fmt.Errorf("--delivery must be queue or fail-fast, not %q", c.Delivery))
+	}
+	if c.SMSProvider == "webhook" && (c.SMSWebhookURL == "" || c.SMSWebhookSecret == "") {
+		errs = append(errs, errors.New("--sms-provider webhook needs --sms-webhook-url and --sms-webhook-secret"))
 	}
 	if !server.IsLoopback(c.Addr) && c.Credentials == "" && !c.Insecure {
 		errs = append(errs, fmt.Errorf("refusing to listen on %s, which is not loopback, without --credentials: anyone who reaches it could call every admin operation; give --credentials FILE, or --insecure to accept that", c.Addr))

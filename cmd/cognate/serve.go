@@ -121,7 +121,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	svc := userpool.New(store, userpool.Options{Region: c.Region, Logger: log, MasterKey: master})
+	mail, text, err := channels(c)
+	if err != nil {
+		return err
+	}
+	svc := userpool.New(store, userpool.Options{Region: c.Region, Logger: log, MasterKey: master,
+		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota})
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
@@ -144,6 +149,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	log.Info("cognate serving", "addr", ln.Addr().String(), "store", c.Store, "region", c.Region, "signatures", verifier != nil)
+
+	// The dispatcher delivers what real channels queued, until the server stops.
+	dispatchCtx, stopDispatch := context.WithCancel(context.Background())
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		svc.RunDispatcher(dispatchCtx, "cognate-"+ln.Addr().String(), time.Second)
+	}()
+	defer func() { stopDispatch(); <-dispatched }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
