@@ -217,7 +217,7 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User
 		}
 		attrs := map[string]string{}
 		for _, a := range u.Attributes {
-			if a.Name != "sub" && a.Name != "email_verified" && a.Name != "phone_number_verified" {
+			if a.Name != "sub" {
 				attrs[a.Name] = a.Value
 			}
 		}
@@ -382,6 +382,9 @@ func (s *Service) passwordVerifier(ctx context.Context, p *Pool, c *Client, para
 	if now.Unix() >= blk.Expires {
 		return nil, errSessionExpired
 	}
+	if err := s.useOnce(ctx, p.ID, raw, 5*time.Minute, now); err != nil {
+		return nil, err // an answer seen once cannot sign in again
+	}
 	if blk.User == "" {
 		return nil, errIncorrect // the simulated challenge of a user that does not exist
 	}
@@ -422,11 +425,15 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 	var attrs []AttributeType
 	for k, v := range req.params {
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			if name == "email_verified" || name == "phone_number_verified" {
+				return nil, errUnauthorizedAttribute // only an administrator marks an address verified
+			}
 			attrs = append(attrs, AttributeType{Name: ptr(name), Value: ptr(v)})
 		}
 	}
 	slices.SortFunc(attrs, func(a, b AttributeType) int { return strings.Compare(*a.Name, *b.Name) })
 	var done *User
+	used := false // the session is spent once, on the first write, not again on a retry
 	for {
 		u, err := s.store.GetUserBySub(ctx, p.ID, ss.User)
 		if errors.Is(err, ErrNotFound) {
@@ -452,6 +459,12 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 		u.Status = StatusConfirmed
 		u.ModifiedAt = now
 		p.computeAliases(u)
+		if !used {
+			if err := s.useOnce(ctx, p.ID, []byte(req.session), 15*time.Minute, now); err != nil {
+				return nil, err
+			}
+			used = true
+		}
 		err = s.store.SaveUsers(ctx, UserWrite{User: u})
 		if errors.Is(err, ErrAliasConflict) {
 			return nil, s.aliasExists(ctx, p, u)
@@ -559,4 +572,21 @@ func (s *Service) refreshSession(ctx context.Context, p *Pool, c *Client, rt str
 		return nil, nil, errDisabled
 	}
 	return sess, u, nil
+}
+
+var errSessionUsed = notAuthorized("Invalid session for the user, session can only be used once.")
+
+// useOnce lets a challenge answer (an SRP secret block, a challenge Session) through once:
+// it records the token's hash as a one-off attempt for as long as the token lives, and
+// answers errSessionUsed for the second use.
+func (s *Service) useOnce(ctx context.Context, poolID string, token []byte, ttl time.Duration, now time.Time) error {
+	sum := sha256.Sum256(token)
+	ok, err := s.store.CountAttempt(ctx, poolID, "once:"+hex.EncodeToString(sum[:16]), "challenge", now, ttl, 1)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errSessionUsed
+	}
+	return nil
 }

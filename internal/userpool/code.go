@@ -18,6 +18,10 @@ const (
 
 func purposeVerify(attr string) string { return "verify:" + attr }
 
+// purposeVerifyNew is the purpose of a code sent to a new email or phone number that waits
+// for verification before it replaces the verified one.
+func purposeVerifyNew(attr string) string { return "verify-new:" + attr }
+
 // Code lifetimes (developer guide, "code security resource quotas").
 const (
 	signUpCodeTTL   = 24 * time.Hour

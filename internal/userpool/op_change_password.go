@@ -8,7 +8,7 @@ import (
 // ChangePassword sets a new password for the signed-in user who knows the current one,
 // under the pool's policy and history; at most 5 tries an hour.
 func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordRequest) (*ChangePasswordResponse, error) {
-	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, now time.Time) error {
+	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
 		if err := s.countAttempt(ctx, u, "change-password", now, 5); err != nil {
 			return err
 		}

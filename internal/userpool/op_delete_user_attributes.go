@@ -7,7 +7,10 @@ import (
 
 // DeleteUserAttributes removes attributes from the signed-in user.
 func (s *Service) DeleteUserAttributes(ctx context.Context, in *DeleteUserAttributesRequest) (*DeleteUserAttributesResponse, error) {
-	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, now time.Time) error {
+	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
+		if err := s.mayWrite(ctx, p, clientID, in.UserAttributeNames); err != nil {
+			return err
+		}
 		if err := deleteAttributes(p, u, in.UserAttributeNames); err != nil {
 			return err
 		}

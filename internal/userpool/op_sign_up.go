@@ -25,11 +25,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	u := &User{PoolID: p.ID, Sub: sub, Username: typed, Status: StatusUnconfirmed, Enabled: true, CreatedAt: now, ModifiedAt: now}
 	attrs := in.UserAttributes
 	for _, a := range attrs {
-		if n := deref(a.Name); n == "email_verified" || n == "phone_number_verified" {
-			return nil, invalidParameter("Cannot modify the non-mutable attribute %s", n)
-		}
-		if n := deref(a.Name); len(c.Doc.WriteAttributes) > 0 && !slices.Contains(c.Doc.WriteAttributes, n) {
-			return nil, notAuthorized("A client attempted to write unauthorized attribute")
+		if n := deref(a.Name); n == "email_verified" || n == "phone_number_verified" ||
+			(len(c.Doc.WriteAttributes) > 0 && !slices.Contains(c.Doc.WriteAttributes, n)) {
+			return nil, errUnauthorizedAttribute
 		}
 	}
 	if u.Username, attrs, err = signInName(p, typed, sub, attrs); err != nil {

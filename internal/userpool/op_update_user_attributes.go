@@ -13,12 +13,14 @@ import (
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesRequest) (*UpdateUserAttributesResponse, error) {
 	var toVerify []string
 	var pending map[string]string
-	p, u, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, now time.Time) error {
+	p, u, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
 		toVerify, pending = nil, map[string]string{}
+		var names []string
 		for _, a := range in.UserAttributes {
-			if n := deref(a.Name); n == "email_verified" || n == "phone_number_verified" {
-				return invalidParameter("Cannot modify the non-mutable attribute %s", n)
-			}
+			names = append(names, deref(a.Name))
+		}
+		if err := s.mayWrite(ctx, p, clientID, names); err != nil {
+			return err
 		}
 		if err := checkAttributes(p, u, in.UserAttributes, attrsUpdate); err != nil {
 			return err
@@ -61,10 +63,13 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 	now := s.clock()
 	for _, attr := range toVerify {
 		to, _ := u.attr(attr)
+		purpose := purposeVerify(attr)
 		if v, ok := pending[attr]; ok {
-			to = v // the code goes to the new value, which is not in place yet
+			// The code goes to the new value, which is not in place yet, under a purpose of
+			// its own: only a code sent to the new value can put it in place.
+			to, purpose = v, purposeVerifyNew(attr)
 		}
-		d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now)
+		d, err := s.deliverCode(ctx, p, u, purpose, verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now)
 		if err != nil {
 			return nil, err
 		}

@@ -13,18 +13,35 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 		return nil, invalidParameter("Invalid attribute name: %s", attr)
 	}
 	var code *Code
-	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, now time.Time) error {
+	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
 		if err := s.countAttempt(ctx, u, "verify-attribute", now, 15); err != nil {
 			return err
 		}
-		c, err := s.checkCode(ctx, u, purposeVerify(attr), deref(in.Code), now)
-		if err != nil {
-			return err
-		}
-		code = c
 		if v, ok := u.Pending[attr]; ok {
-			u.setAttr(attr, v)
-			delete(u.Pending, attr)
+			// A code sent to the waiting new value puts it in place; a code sent to the
+			// current value only verifies that.
+			c, err := s.checkCode(ctx, u, purposeVerifyNew(attr), deref(in.Code), now)
+			if err == nil {
+				code = c
+				u.setAttr(attr, v)
+				delete(u.Pending, attr)
+				u.setAttr(attr+"_verified", "true")
+				u.ModifiedAt = now
+				return nil
+			}
+			if c, err2 := s.checkCode(ctx, u, purposeVerify(attr), deref(in.Code), now); err2 == nil {
+				code = c
+			} else if err2 == errExpiredCode {
+				return err // no code for the current value: the new value's answer stands
+			} else {
+				return err2
+			}
+		} else {
+			c, err := s.checkCode(ctx, u, purposeVerify(attr), deref(in.Code), now)
+			if err != nil {
+				return err
+			}
+			code = c
 		}
 		u.setAttr(attr+"_verified", "true")
 		u.ModifiedAt = now

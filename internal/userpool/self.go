@@ -3,18 +3,19 @@ package userpool
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
 // updateSelf changes the user an access token names, re-reading on a concurrent write.
-func (s *Service) updateSelf(ctx context.Context, accessToken string, change func(p *Pool, u *User, now time.Time) error) (*Pool, *User, error) {
+func (s *Service) updateSelf(ctx context.Context, accessToken string, change func(p *Pool, u *User, clientID string, now time.Time) error) (*Pool, *User, error) {
 	for {
 		now := s.clock()
-		p, u, _, err := s.authorize(ctx, accessToken, now)
+		p, u, cl, err := s.authorize(ctx, accessToken, now)
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := change(p, u, now); err != nil {
+		if err := change(p, u, cl.ClientID, now); err != nil {
 			return nil, nil, err
 		}
 		p.computeAliases(u)
@@ -32,3 +33,24 @@ func (s *Service) updateSelf(ctx context.Context, accessToken string, change fun
 		return p, u, nil
 	}
 }
+
+// mayWrite refuses attributes the token's app client may not write (its WriteAttributes),
+// as AWS does: "A client attempted to write unauthorized attribute".
+func (s *Service) mayWrite(ctx context.Context, p *Pool, clientID string, names []string) error {
+	c, err := s.store.GetClient(ctx, p.ID, clientID)
+	if errors.Is(err, ErrNotFound) {
+		return errInvalidAccessToken
+	}
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if n == "email_verified" || n == "phone_number_verified" ||
+			(len(c.Doc.WriteAttributes) > 0 && !slices.Contains(c.Doc.WriteAttributes, n)) {
+			return errUnauthorizedAttribute
+		}
+	}
+	return nil
+}
+
+var errUnauthorizedAttribute = notAuthorized("A client attempted to write unauthorized attribute")
