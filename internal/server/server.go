@@ -9,6 +9,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
+	"html"
 	"log/slog"
 	"net"
 	"net/http"
@@ -92,6 +94,12 @@ func New(cfg Config) http.Handler {
 		b, err := cfg.Service.OpenIDConfiguration(userpool.WithCaller(r.Context(), caller(r)), r.PathValue("pool"))
 		wellKnown(w, r, log, b, err)
 	})
+	mux.HandleFunc("GET /confirmUser", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		err := cfg.Service.ConfirmSignUpByLink(userpool.WithCaller(r.Context(), caller(r)),
+			q.Get("client_id"), q.Get("user_name"), q.Get("confirmation_code"))
+		confirmPage(w, r, log, err)
+	})
 	dev := devEndpoints{service: cfg.Service, log: log}
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
@@ -125,6 +133,23 @@ func wellKnown(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
+	}
+}
+
+// confirmPage answers the confirmation link of a sign-up email with a short page.
+func confirmPage(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	var ue *userpool.Error
+	switch {
+	case err == nil:
+		w.Write([]byte("<!doctype html><title>Confirmed</title><p>Your registration has been confirmed!</p>\n"))
+	case errors.As(err, &ue):
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "<!doctype html><title>Not confirmed</title><p>%s</p>\n", html.EscapeString(ue.Message))
+	default:
+		log.ErrorContext(r.Context(), "confirmation link failed", "error", err.Error())
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("<!doctype html><title>Error</title><p>Internal server error.</p>\n"))
 	}
 }
 

@@ -2,6 +2,9 @@ package userpool
 
 import (
 	"context"
+	htmlpkg "html"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -59,8 +62,39 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 	if attr == "phone_number" {
 		medium, subject, body = "SMS", "", firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
 	}
+	var html string
+	if clientID, ok := ctx.Value(linkClientKey{}).(string); ok && medium == "EMAIL" &&
+		deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK" {
+		// Sign-up by link: the {##text##} of EmailMessageByLink becomes a link to cognate's
+		// confirmUser page, which confirms with the code it carries.
+		link := strings.TrimSuffix(CallerFrom(ctx).BaseURL, "/") + "/confirmUser?" + url.Values{
+			"client_id": {clientID}, "user_name": {u.Username}, "confirmation_code": {code}}.Encode()
+		subject = firstSet(t.EmailSubjectByLink, "Your verification link")
+		tmpl := firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")
+		text := linkPattern.ReplaceAllString(tmpl, "$1: "+link)
+		html = linkPattern.ReplaceAllStringFunc(tmpl, func(m string) string {
+			return `<a href="` + htmlpkg.EscapeString(link) + `">` + htmlpkg.EscapeString(linkPattern.FindStringSubmatch(m)[1]) + `</a>`
+		})
+		msg, err := s.newMessage(ctx, p, u, medium, to, subject, text, trigger, now)
+		if err != nil {
+			return nil, err
+		}
+		msg.HTML = html
+		return msg, nil
+	}
 	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
 	return s.newMessage(ctx, p, u, medium, to, subject, body, trigger, now)
+}
+
+// linkPattern is the {##text##} placeholder of EmailMessageByLink.
+var linkPattern = regexp.MustCompile(`\{##(.*?)##\}`)
+
+type linkClientKey struct{}
+
+// withLinkClient marks a request whose sign-up code may go out as a confirmation link: the
+// link names the app client the user signed up with.
+func withLinkClient(ctx context.Context, clientID string) context.Context {
+	return context.WithValue(ctx, linkClientKey{}, clientID)
 }
 
 func firstSet(values ...any) string {

@@ -13,6 +13,30 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpRequest) (
 	if err != nil {
 		return nil, err
 	}
+	return s.confirmSignUp(ctx, p, c, in)
+}
+
+// ConfirmSignUpByLink confirms a user from the link of a CONFIRM_WITH_LINK email (GET
+// /confirmUser): the link carries the client, the username and the code, and no SecretHash,
+// as the link of AWS's hosted domain does.
+func (s *Service) ConfirmSignUpByLink(ctx context.Context, clientID, username, code string) error {
+	c, err := s.store.FindClient(ctx, clientID)
+	if errors.Is(err, ErrNotFound) {
+		return clientNotFound(clientID)
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.loadPool(ctx, c.PoolID)
+	if err != nil {
+		return err
+	}
+	_, err = s.confirmSignUp(ctx, p, c, &ConfirmSignUpRequest{ClientId: &clientID, Username: &username, ConfirmationCode: &code})
+	return err
+}
+
+func (s *Service) confirmSignUp(ctx context.Context, p *Pool, c *Client, in *ConfirmSignUpRequest) (*ConfirmSignUpResponse, error) {
+	typed := deref(in.Username)
 	now := s.clock()
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) {
