@@ -25,8 +25,8 @@ func (s *Store) CountAttempt(ctx context.Context, poolID, subject, kind string, 
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx,
-			`SELECT count(*) FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? AND at > ? AND at <= ?`,
-			poolID, subject, kind, since, now).Scan(&n); err != nil {
+			`SELECT count(*) FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? AND at > ?`,
+			poolID, subject, kind, since).Scan(&n); err != nil {
 			return fmt.Errorf("sqlite: count attempt: %w", err)
 		}
 		if n >= limit {

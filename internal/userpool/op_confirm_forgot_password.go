@@ -29,7 +29,10 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		if !hide {
 			return nil, newError("UserNotFoundException", "Username/client id combination not found.")
 		}
-		return nil, s.shadowGuess(ctx, p, typed, now)
+		if errors.Is(err, ErrNotFound) {
+			u = nil
+		}
+		return nil, s.shadowGuess(ctx, p, p.recoverySubject(u, typed), now)
 	}
 	if err != nil {
 		return nil, err
@@ -44,7 +47,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if errors.Is(err, errExpiredCode) && hide {
 		// A simulated ForgotPassword left no code but a shadow: answer as the real user the
 		// caller was told about would answer, with a mismatch.
-		if n, cerr := s.store.CountAttempts(ctx, p.ID, p.shadowSubject(typed), kindRecoveryRequest, now.Add(-recoveryWindow)); cerr != nil {
+		if n, cerr := s.store.CountAttempts(ctx, p.ID, u.Sub, kindRecoverySimulated, now.Add(-recoveryWindow)); cerr != nil {
 			return nil, cerr
 		} else if n > 0 {
 			return nil, errCodeMismatch
@@ -101,8 +104,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 // shadowGuess answers a ConfirmForgotPassword for a name the caller may not learn about, as
 // a real user with the same history would be answered: no recent request, an expired code;
 // otherwise a mismatch, counted against the same limit.
-func (s *Service) shadowGuess(ctx context.Context, p *Pool, typed string, now time.Time) error {
-	subject := p.shadowSubject(typed)
+func (s *Service) shadowGuess(ctx context.Context, p *Pool, subject string, now time.Time) error {
 	ok, err := s.store.CountAttempt(ctx, p.ID, subject, kindRecoveryGuess, now, recoveryWindow, recoveryGuessLimit)
 	if err != nil {
 		return err
@@ -110,7 +112,7 @@ func (s *Service) shadowGuess(ctx context.Context, p *Pool, typed string, now ti
 	if !ok {
 		return errAttemptLimit
 	}
-	n, err := s.store.CountAttempts(ctx, p.ID, subject, kindRecoveryRequest, now.Add(-recoveryWindow))
+	n, err := s.store.CountAttempts(ctx, p.ID, subject, kindRecoverySimulated, now.Add(-recoveryWindow))
 	if err != nil {
 		return err
 	}

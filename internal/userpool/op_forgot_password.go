@@ -22,9 +22,12 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		return nil, err
 	}
 	hide := c.preventsEnumeration()
-	simulated := func() (*ForgotPasswordResponse, error) {
-		// The shadow counts requests as a real user's would be counted, limit included.
-		ok, err := s.store.CountAttempt(ctx, p.ID, p.shadowSubject(typed), kindRecoveryRequest, now, recoveryWindow, recoveryRequestLimit)
+	simulated := func(u *User) (*ForgotPasswordResponse, error) {
+		// A simulated answer costs what a real one costs: the request limit (counted for the
+		// user when there is one, else for the name), the email quota, the channel's
+		// breaker; and it leaves a mark, so ConfirmForgotPassword answers as after a request.
+		subject := p.recoverySubject(u, typed)
+		ok, err := s.store.CountAttempt(ctx, p.ID, subject, kindRecoveryRequest, now, recoveryWindow, recoveryRequestLimit)
 		if err != nil {
 			return nil, err
 		}
@@ -32,15 +35,25 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 			return nil, errAttemptLimit
 		}
 		d := simulatedDelivery(p, typed)
+		if deref(d.DeliveryMedium) == "EMAIL" {
+			if ec := p.Doc.EmailConfiguration; ec == nil || deref(ec.EmailSendingAccount) != "DEVELOPER" {
+				if err := s.emailQuota(ctx, p, now); err != nil {
+					return nil, err
+				}
+			}
+		}
 		if s.breakerOpen(deref(d.DeliveryMedium)) {
 			return nil, errDeliveryFailed // as a real user's request fails while the channel is down
+		}
+		if _, err := s.store.CountAttempt(ctx, p.ID, subject, kindRecoverySimulated, now, recoveryWindow, 1<<30); err != nil {
+			return nil, err
 		}
 		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) {
 		if hide {
-			return simulated()
+			return simulated(nil)
 		}
 		return nil, newError("UserNotFoundException", "Username/client id combination not found.")
 	}
@@ -49,7 +62,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	}
 	if !u.Enabled {
 		if hide {
-			return simulated()
+			return simulated(u)
 		}
 		return nil, errDisabled
 	}
@@ -60,11 +73,14 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	}
 	attr, adminOnly := recoveryDestination(p, u)
 	if adminOnly {
+		if hide {
+			return simulated(u)
+		}
 		return nil, notAuthorized("Contact administrator to reset password.")
 	}
 	if attr == "" {
 		if hide {
-			return simulated()
+			return simulated(u)
 		}
 		return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}

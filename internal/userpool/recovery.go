@@ -17,6 +17,9 @@ const (
 const (
 	kindRecoveryRequest = "recovery-request"
 	kindRecoveryGuess   = "recovery-guess"
+	// kindRecoverySimulated marks a request answered with simulated delivery details, so
+	// that a later ConfirmForgotPassword answers as after a request.
+	kindRecoverySimulated = "recovery-simulated"
 )
 
 // recoveryDestination picks where a recovery code goes (spec §2.3): by the pool's
@@ -51,10 +54,14 @@ func recoveryDestination(p *Pool, u *User) (attr string, adminOnly bool) {
 	return "", false
 }
 
-// shadowSubject is the counter subject of a name that is not a user the caller may learn
-// about. With PreventUserExistenceErrors, such names keep counters of their own, so that
-// later calls answer as for a real user with the same history.
-func (p *Pool) shadowSubject(typed string) string {
+// recoverySubject is whom recovery counters count: the user when there is one (whatever
+// name was typed for it), else the name. With PreventUserExistenceErrors, names that are no
+// users keep counters of their own, so that later calls answer as for a real user with the
+// same history.
+func (p *Pool) recoverySubject(u *User, typed string) string {
+	if u != nil {
+		return u.Sub
+	}
 	return "shadow:" + p.userKey(typed)
 }
 

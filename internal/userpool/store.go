@@ -131,7 +131,8 @@ type Store interface {
 
 	// CountAttempt records one attempt of kind by subject at at, unless limit attempts were
 	// recorded in the window before at; it answers whether this attempt was recorded
-	// (allowed). The window is (at-window, at]. The count and the insert are one atomic step,
+	// (allowed). Attempts after at-window count, later ones too: a request that read its
+	// clock before another committed must still see it. The count and the insert are one atomic step,
 	// so counters hold across processes. Attempts older than the window may be forgotten.
 	// ErrNotFound if the pool does not exist.
 	CountAttempt(ctx context.Context, poolID, subject, kind string, at time.Time, window time.Duration, limit int) (bool, error)
