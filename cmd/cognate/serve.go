@@ -27,6 +27,8 @@ const usage = `usage: cognate <command> [flags]
 commands:
   serve     run the server
   migrate   bring the store's schema up to date and exit
+  keys rotate
+            make new token signing keys (old ones stay in the JWKS)
   version   print the version
 
 Run "cognate <command> -h" for the flags of a command.
@@ -43,6 +45,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "keys":
+		if len(args) < 2 || args[1] != "rotate" {
+			fmt.Fprint(stderr, usage)
+			return errors.New(`"keys" takes the subcommand "rotate"`)
+		}
+		return rotateKeys(ctx, args[2:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "cognate", version())
 		return nil
@@ -213,4 +221,30 @@ func masterKey(c *Config) ([]byte, error) {
 		return nil, fmt.Errorf("--secret-key-file %s: want at least 32 bytes written as hex", path)
 	}
 	return key, nil
+}
+
+// rotateKeys makes new token signing keys in the store the flags name.
+func rotateKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parseConfig("keys rotate", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if c.Store == ":memory:" {
+		return errors.New("keys rotate: a store in memory has no keys to rotate")
+	}
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	master, err := masterKey(c)
+	if err != nil {
+		return err
+	}
+	svc := userpool.New(store, userpool.Options{Region: c.Region, MasterKey: master})
+	if err := svc.RotateSigningKeys(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "rotated the signing keys of", c.Store)
+	return nil
 }

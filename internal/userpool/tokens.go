@@ -14,12 +14,18 @@ import (
 	"cognate/internal/token"
 )
 
-// signers holds the installation's token signing keys once loaded: the first signs ID
-// tokens and the second access tokens (AWS signs the two with different keys).
+// signers holds the installation's token signing keys once loaded, oldest first. The
+// newest two sign: the one before last ID tokens, the last access tokens (AWS signs the two
+// with different keys); older ones stay in the JWKS so that tokens they signed still verify.
 type signers struct {
-	mu   sync.Mutex
-	keys []*token.SigningKey
+	mu       sync.Mutex
+	keys     []*token.SigningKey
+	loadedAt time.Time
 }
+
+// signingKeysTTL is how long loaded keys are trusted before the store is read again, so
+// that a rotation by another instance (or by "cognate keys rotate") reaches this one.
+const signingKeysTTL = time.Minute
 
 // signingKeys loads the signing keys from the store, making the first two when there are
 // none yet. Keys live in the store, sealed under a key derived from the master key, so that
@@ -27,7 +33,8 @@ type signers struct {
 func (s *Service) signingKeys(ctx context.Context) ([]*token.SigningKey, error) {
 	s.signers.mu.Lock()
 	defer s.signers.mu.Unlock()
-	if len(s.signers.keys) >= 2 {
+	now := s.now()
+	if len(s.signers.keys) >= 2 && now.Sub(s.signers.loadedAt) < signingKeysTTL {
 		return s.signers.keys, nil
 	}
 	for {
@@ -48,27 +55,55 @@ func (s *Service) signingKeys(ctx context.Context) ([]*token.SigningKey, error) 
 				}
 				keys = append(keys, k)
 			}
-			s.signers.keys = keys
+			s.signers.keys, s.signers.loadedAt = keys, now
 			return keys, nil
 		}
-		k, err := token.NewSigningKey(s.rand)
-		if err != nil {
-			return nil, err
-		}
-		der, err := k.MarshalPrivate()
-		if err != nil {
-			return nil, err
-		}
-		sealed, err := token.Seal(s.rand, s.keys.signing, der, []byte(k.ID))
-		if err != nil {
-			return nil, err
-		}
-		// Another instance may add keys at the same moment; the loop reads back whatever won.
-		if err := s.store.AddSigningKey(ctx, &SigningKeyRecord{ID: k.ID, Sealed: sealed, CreatedAt: s.clock()}); err != nil && !errors.Is(err, ErrConflict) {
+		if err := s.addSigningKey(ctx); err != nil {
 			return nil, err
 		}
 	}
 }
+
+// addSigningKey makes a key and stores it sealed. Another instance may add keys at the same
+// moment; callers read back whatever won.
+func (s *Service) addSigningKey(ctx context.Context) error {
+	k, err := token.NewSigningKey(s.rand)
+	if err != nil {
+		return err
+	}
+	der, err := k.MarshalPrivate()
+	if err != nil {
+		return err
+	}
+	sealed, err := token.Seal(s.rand, s.keys.signing, der, []byte(k.ID))
+	if err != nil {
+		return err
+	}
+	err = s.store.AddSigningKey(ctx, &SigningKeyRecord{ID: k.ID, Sealed: sealed, CreatedAt: s.clock()})
+	if errors.Is(err, ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// RotateSigningKeys makes two new signing keys, which sign from now on (after at most a
+// minute on other instances); the old keys stay in the JWKS, so tokens they signed verify
+// until they expire.
+func (s *Service) RotateSigningKeys(ctx context.Context) error {
+	for range 2 {
+		if err := s.addSigningKey(ctx); err != nil {
+			return err
+		}
+	}
+	s.signers.mu.Lock()
+	s.signers.keys = nil
+	s.signers.mu.Unlock()
+	return nil
+}
+
+// idKey and accessKey are the keys that sign ID and access tokens now.
+func idKey(keys []*token.SigningKey) *token.SigningKey     { return keys[len(keys)-2] }
+func accessKey(keys []*token.SigningKey) *token.SigningKey { return keys[len(keys)-1] }
 
 // JWKS returns the JSON Web Key Set that verifies cognate's tokens, as served at
 // /<pool id>/.well-known/jwks.json.
@@ -153,7 +188,7 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 	if err != nil {
 		return nil, err
 	}
-	access, err := token.Sign(keys[1], accessClaims{
+	access, err := token.Sign(accessKey(keys), accessClaims{
 		Sub: u.Sub, Groups: names, Iss: iss, ClientID: c.ID, OriginJTI: sess.ID, EventID: eventID,
 		TokenUse: "access", Scope: "aws.cognito.signin.user.admin", AuthTime: sess.AuthTime.Unix(),
 		Exp: now.Add(accessTTL).Unix(), Iat: now.Unix(), JTI: ajti, Username: u.Username,
@@ -185,7 +220,7 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 			id[a.Name] = a.Value
 		}
 	}
-	idToken, err := token.Sign(keys[0], id)
+	idToken, err := token.Sign(idKey(keys), id)
 	if err != nil {
 		return nil, err
 	}
