@@ -13,16 +13,11 @@ import (
 // counters reset, and (unless the pool keeps AWS's behaviour) every session ends.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordRequest) (*ConfirmForgotPasswordResponse, error) {
 	typed := deref(in.Username)
-	p, c, err := s.publicClient(ctx, deref(in.ClientId), in.SecretHash, false, typed)
+	r, err := s.recoveryCall(ctx, deref(in.ClientId), in.SecretHash, typed, in.UserContextData)
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
-	ip := clientIP(ctx, p, c, in.UserContextData)
-	decision, err := s.screen(ctx, p, c, ip)
-	if err != nil {
-		return nil, err
-	}
+	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
 	hide := c.preventsEnumeration()
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled && hide) {

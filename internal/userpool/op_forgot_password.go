@@ -11,16 +11,11 @@ import (
 // simulated delivery details and nothing is sent.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest) (*ForgotPasswordResponse, error) {
 	typed := deref(in.Username)
-	p, c, err := s.publicClient(ctx, deref(in.ClientId), in.SecretHash, false, typed)
+	r, err := s.recoveryCall(ctx, deref(in.ClientId), in.SecretHash, typed, in.UserContextData)
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
-	ip := clientIP(ctx, p, c, in.UserContextData)
-	decision, err := s.screen(ctx, p, c, ip)
-	if err != nil {
-		return nil, err
-	}
+	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
 	hide := c.preventsEnumeration()
 	simulated := func(u *User) (*ForgotPasswordResponse, error) {
 		// A simulated answer costs what a real one costs: the request limit (counted for the

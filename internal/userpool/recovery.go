@@ -78,3 +78,26 @@ func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr s
 func (p *Pool) keepsSessionsOnReset() bool {
 	return p.Doc.UserPoolTags["cognate:KeepSessionsOnReset"] == "true"
 }
+
+// recoveryCall is what both recovery operations establish first, in spec §1.3's order: the
+// app client and its pool (with the SecretHash checked), the time, and the caller's address
+// as threat protection judges it (refused when blocked).
+type recoveryCall struct {
+	pool     *Pool
+	client   *Client
+	now      time.Time
+	ip       string
+	decision string
+}
+
+func (s *Service) recoveryCall(ctx context.Context, clientID string, hash *string, typed string, ucd *UserContextDataType) (*recoveryCall, error) {
+	p, c, err := s.publicClient(ctx, clientID, hash, false, typed)
+	if err != nil {
+		return nil, err
+	}
+	r := &recoveryCall{pool: p, client: c, now: s.clock(), ip: clientIP(ctx, p, c, ucd)}
+	if r.decision, err = s.screen(ctx, p, c, r.ip); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
