@@ -75,12 +75,18 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Code/ConsumeRace", testCodeConsumeRace},
 		{"Code/Delete", testCodeDelete},
 		{"Code/DeleteUser", testCodeDeleteUser},
+		{"Code/Redeem", testRedeemCode},
+		{"Code/RedeemStaleUser", testRedeemCodeStaleUser},
+		{"Code/RedeemWrongCode", testRedeemCodeWrongCode},
+		{"Code/RedeemAliasConflict", testRedeemCodeAliasConflict},
+		{"Code/RedeemRace", testRedeemCodeRace},
 
 		{"Attempt/Window", testAttemptWindow},
 		{"Attempt/Independent", testAttemptIndependent},
 		{"Attempt/Race", testAttemptRace},
 		{"Attempt/Clear", testAttemptClear},
 		{"Attempt/DeletePool", testAttemptDeletePool},
+		{"Attempt/Count", testAttemptsCount},
 
 		{"Session/CreateGet", testSessionCreateGet},
 		{"Session/Revoke", testSessionRevoke},
