@@ -22,8 +22,25 @@ import (
 
 // recCLI runs the AWS CLI against a test server.
 type recCLI struct {
+	bin string
 	url string
 	env []string
+}
+
+// awsCLIs are the AWS CLIs of the machine to test with, by name: the aws on PATH (on these
+// machines, v1 from pip) and Debian's awscli package (v2) where it is installed beside it.
+func awsCLIs(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	path, err := exec.LookPath("aws")
+	requirePeer(t, "awscli", err == nil, "aws CLI not installed")
+	out["path"] = path
+	if deb := "/usr/bin/aws"; deb != path {
+		if _, err := os.Stat(deb); err == nil {
+			out["debian"] = deb
+		}
+	}
+	return out
 }
 
 // newRecCLI skips the test when the aws command is missing (failing instead when
@@ -32,10 +49,8 @@ type recCLI struct {
 // and a region in the environment. Retries are in botocore's "standard" mode, the AWS CLI
 // v2 default, which retries LimitExceededException (spec §0); CLI v1's default "legacy" mode
 // would not retry it for cognito-idp.
-func newRecCLI(t *testing.T, url string) *recCLI {
+func newRecCLI(t *testing.T, bin, url string) *recCLI {
 	t.Helper()
-	_, err := exec.LookPath("aws")
-	requirePeer(t, "awscli", err == nil, "aws CLI not installed")
 	dir := t.TempDir()
 	config, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
 	for _, f := range []string{config, creds} {
@@ -61,7 +76,7 @@ func newRecCLI(t *testing.T, url string) *recCLI {
 		}
 		env = append(env, kv)
 	}
-	return &recCLI{url: url, env: env}
+	return &recCLI{bin: bin, url: url, env: env}
 }
 
 // run runs "aws --endpoint-url URL --output json cognito-idp args..." and returns its
@@ -70,7 +85,7 @@ func (c *recCLI) run(t *testing.T, args ...string) (stdout, stderr string, exit 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "aws", append([]string{"--endpoint-url", c.url, "--output", "json", "cognito-idp"}, args...)...)
+	cmd := exec.CommandContext(ctx, c.bin, append([]string{"--endpoint-url", c.url, "--output", "json", "cognito-idp"}, args...)...)
 	cmd.Env = c.env
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -114,7 +129,16 @@ var recCLIDelivery = map[string]any{"CodeDeliveryDetails": map[string]any{
 func TestRecoveryCLI(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
-	cli := newRecCLI(t, s.URL)
+	for name, bin := range awsCLIs(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			recoveryCLI(t, s, newRecCLI(t, bin, s.URL))
+		})
+	}
+}
+
+// recoveryCLI runs the recovery story through one AWS CLI.
+func recoveryCLI(t *testing.T, s *testServer, cli *recCLI) {
 	legacy := types.PreventUserExistenceErrorTypesLegacy
 
 	t.Run("forgot_then_confirm", func(t *testing.T) {
