@@ -58,19 +58,36 @@ func (s *Service) newMessage(ctx context.Context, p *Pool, u *User, medium, to, 
 	}
 	if medium == "EMAIL" {
 		ec := p.Doc.EmailConfiguration
-		if ec != nil && deref(ec.EmailSendingAccount) == "DEVELOPER" {
-			m.From, m.ReplyTo = deref(ec.From), deref(ec.ReplyToEmailAddress)
-		} else {
+		if ec == nil {
+			ec = &EmailConfigurationType{}
+		}
+		// The sender: EmailConfiguration's From, else the SES identity SourceArn names, else
+		// Cognito's default address.
+		m.From, m.ReplyTo = deref(ec.From), deref(ec.ReplyToEmailAddress)
+		if m.From == "" {
+			m.From = sesIdentity(deref(ec.SourceArn))
+		}
+		if m.From == "" {
 			m.From = "no-reply@verificationemail.com"
+		}
+		if deref(ec.EmailSendingAccount) != "DEVELOPER" {
 			if err := s.emailQuota(ctx, p, now); err != nil {
 				return nil, err
 			}
 		}
-		if ec != nil && m.ReplyTo == "" {
-			m.ReplyTo = deref(ec.ReplyToEmailAddress)
-		}
 	}
 	return m, nil
+}
+
+// sesIdentity is the address of an SES identity ARN
+// (arn:aws:ses:us-east-1:123456789012:identity/jane@example.com), or "" for a domain
+// identity or anything else.
+func sesIdentity(arn string) string {
+	_, id, ok := strings.Cut(arn, ":identity/")
+	if !ok || !strings.Contains(id, "@") {
+		return ""
+	}
+	return id
 }
 
 // emailQuota simulates, when configured, the COGNITO_DEFAULT sender's daily quota (50 by

@@ -1,0 +1,31 @@
+package userpool
+
+import "testing"
+
+func TestMasks(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"jane@example.com", "j***@e***.com"},
+		{"m@gmail.co.uk", "m***@g***.uk"},
+		{"x@localhost", "x***@l***"},
+		{"nonsense", "***"},
+	} {
+		if got := maskEmail(tc.in); got != tc.want {
+			t.Errorf("maskEmail(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := maskPhone("+15555551234"); got != "+********1234" {
+		t.Errorf("maskPhone = %q", got)
+	}
+}
+
+func TestSESIdentity(t *testing.T) {
+	for _, tc := range []struct{ arn, want string }{
+		{"arn:aws:ses:us-east-1:123456789012:identity/jane@example.com", "jane@example.com"},
+		{"arn:aws:ses:us-east-1:123456789012:identity/example.com", ""},
+		{"", ""},
+	} {
+		if got := sesIdentity(tc.arn); got != tc.want {
+			t.Errorf("sesIdentity(%q) = %q, want %q", tc.arn, got, tc.want)
+		}
+	}
+}
