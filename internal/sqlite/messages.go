@@ -32,11 +32,12 @@ func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
 	_, err := db.ExecContext(ctx,
 		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
 		 reply_to, trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
-		 code_sub, code_purpose, code_mac, code_expires_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.MessageID, m.UserPoolID, m.Username, m.DeliveryMedium, m.Destination, m.Subject, m.Body, m.HTML, m.From,
 		m.ReplyTo, m.TriggerSource, micros(m.CreatedAt), m.Channel, m.Status,
-		m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), sub, purpose, mac, expires)
+		m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), sub, purpose, mac, expires,
+		sql.Null[string]{V: m.LeaseOwner, Valid: m.LeaseOwner != ""}, nullMicros(m.LeaseUntil))
 	if err != nil {
 		return insertErr("add message "+m.MessageID, err)
 	}

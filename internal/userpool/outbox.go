@@ -55,6 +55,10 @@ func (s *Service) newMessage(ctx context.Context, p *Pool, u *User, medium, to, 
 		Channel: "inbox", Status: "delivered", DeliveredAt: now}
 	if !ch.inbox() {
 		m.Channel, m.Status, m.DeliveredAt = ch.Name, "queued", time.Time{}
+		if s.failFast {
+			// The request makes the attempt (deliverNow): no dispatcher may take it first.
+			m.LeaseOwner, m.LeaseUntil = s.owner, now.Add(deliveryLease)
+		}
 	}
 	if medium == "EMAIL" {
 		ec := p.Doc.EmailConfiguration
@@ -143,15 +147,11 @@ func (s *Service) deliverNow(ctx context.Context, msgs ...*Message) error {
 		if m.Status != "queued" {
 			continue
 		}
-		now := s.clock()
-		claimed, err := s.store.ClaimMessage(ctx, m.MessageID, s.owner, now, deliveryLease)
-		if err != nil {
+		// The message was written leased to this service (newMessage), so it is ours to try.
+		if err := s.attempt(ctx, m, s.owner, s.clock(), true); err != nil {
 			return err
 		}
-		if err := s.attempt(ctx, claimed, s.owner, now, true); err != nil {
-			return err
-		}
-		if claimed.Status != "delivered" {
+		if m.Status != "delivered" {
 			return errDeliveryFailed
 		}
 	}
@@ -168,12 +168,19 @@ func (s *Service) breakerOpen(medium string) bool {
 // that their codes still stand, sends them, and records each outcome. It answers how many
 // messages it handled.
 func (s *Service) Dispatch(ctx context.Context, owner string) (int, error) {
-	now := s.clock()
-	msgs, err := s.store.ClaimMessages(ctx, owner, now, deliveryLease, 16)
+	claimed := s.clock()
+	msgs, err := s.store.ClaimMessages(ctx, owner, claimed, deliveryLease, 16)
 	if err != nil {
 		return 0, err
 	}
-	for _, m := range msgs {
+	for i, m := range msgs {
+		now := s.clock()
+		// A send must end while the lease still holds, or another dispatcher may send the
+		// same message: none starts in the lease's second half (a send takes at most the
+		// channel's timeout, well under half a lease). The rest wait for the lease to pass.
+		if now.After(claimed.Add(deliveryLease / 2)) {
+			return i, nil
+		}
 		if err := s.attempt(ctx, m, owner, now, false); err != nil {
 			return 0, err
 		}

@@ -287,6 +287,10 @@ type Message struct {
 	// Code names the code the message carries, so that the dispatcher sends no code that
 	// was replaced or has expired. Nil for messages without one.
 	Code *CodeRef `json:"-"`
+	// LeaseOwner and LeaseUntil, when set at writing, hold the message for its writer (a
+	// fail-fast request making its own attempt) so that no dispatcher takes it meanwhile.
+	LeaseOwner string    `json:"-"`
+	LeaseUntil time.Time `json:"-"`
 }
 
 // CodeRef names a stored code: by its MAC, which changes when a new code replaces it.
