@@ -1,7 +1,11 @@
 package sqlite
 
 import (
+	"bytes"
+	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,5 +104,46 @@ func TestAttemptsPruned(t *testing.T) {
 	}
 	if n := rows("bob", "forgot"); n != 3 {
 		t.Errorf("bob's forgot attempts: %d rows, want 3 (another subject is not pruned)", n)
+	}
+}
+
+// TestWipedBodyLeavesNoTrace proves that a message body wiped after delivery (FinishMessage
+// with an empty Body) is gone from the files once the store is closed, not merely unlinked.
+func TestWipedBodyLeavesNoTrace(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := Open(ctx, path, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Long enough to spill onto overflow pages, which an update frees rather than rewrites.
+	secret := strings.Repeat("Your password reset code is 918273. ", 200)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	m := &userpool.Message{MessageID: "m1", UserPoolID: "us-east-1_p", Username: "jane", DeliveryMedium: "EMAIL",
+		Destination: "jane@example.com", Subject: "s", Body: secret, TriggerSource: "t", CreatedAt: now,
+		Channel: "smtp", Status: "queued", NextAttemptAt: now}
+	if err := s.AddMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := s.ClaimMessages(ctx, "d", now, time.Minute, 10)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v, %d", err, len(claimed))
+	}
+	m.Status, m.Body, m.Attempts, m.DeliveredAt = "delivered", "", 1, now
+	if err := s.FinishMessage(ctx, m, "d"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(path + "*")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("918273")) {
+			t.Errorf("%s still holds the delivered code", filepath.Base(f))
+		}
 	}
 }

@@ -73,6 +73,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous("+sync+")")
+	// Deleted and overwritten content is zeroed, not left in free pages: a message body a
+	// real channel delivered (it holds a code) is wiped from the file, not just unlinked.
+	q.Add("_pragma", "secure_delete(1)")
 	// Every write transaction takes the write lock at BEGIN. A deferred transaction that
 	// reads and then writes can fail with SQLITE_BUSY at once, unhelped by busy_timeout,
 	// when another connection wrote in between.
