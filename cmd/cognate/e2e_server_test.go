@@ -34,6 +34,15 @@ var coveredOperations = []string{
 	"DeleteUserPoolClient", "DescribeUserPool", "DescribeUserPoolClient", "GetGroup",
 	"ListGroups", "ListUserPoolClients", "ListUserPools", "ListUsers", "ListUsersInGroup",
 	"UpdateGroup", "UpdateUserPool", "UpdateUserPoolClient",
+	// Sign-up and sign-in (auth_e2e_test.go, srp_client_test.go, js_test.go).
+	"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth", "AdminInitiateAuth",
+	"RespondToAuthChallenge", "AdminRespondToAuthChallenge", "GetTokensFromRefreshToken",
+	"RevokeToken", "AdminUserGlobalSignOut", "GetUser", "ChangePassword", "UpdateUserAttributes",
+	"GetUserAttributeVerificationCode", "VerifyUserAttribute", "DeleteUserAttributes",
+	"DeleteUser", "GlobalSignOut",
+	// Recovery and threat protection (recovery_*_test.go, risk_e2e_test.go).
+	"ForgotPassword", "ConfirmForgotPassword", "AdminResetUserPassword",
+	"SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {
@@ -51,7 +60,7 @@ func TestEveryOperationIsCovered(t *testing.T) {
 		}
 	}
 	if len(uncovered) > 0 {
-		t.Skipf("operations cognate carries out without end-to-end tests here yet: %s", strings.Join(uncovered, ", "))
+		t.Errorf("operations cognate carries out without end-to-end tests: %s (test them, then list them in coveredOperations)", strings.Join(uncovered, ", "))
 	}
 }
 

@@ -390,12 +390,3 @@ func requirePeer(t testing.TB, name string, available bool, why string) {
 	}
 	t.Skip(why)
 }
-
-// knownBug skips the rest of a test that fails because of a reported bug in cognate.
-// Run with COGNATE_TEST_BUGS=1 to see those tests fail (and pass, once the bug is fixed).
-func knownBug(t testing.TB, what string) {
-	t.Helper()
-	if os.Getenv("COGNATE_TEST_BUGS") == "" {
-		t.Skip("BUG: " + what)
-	}
-}
