@@ -71,3 +71,26 @@ func TestSignUpConfirmationLink(t *testing.T) {
 		t.Errorf("following the link again: %d %q, want 400 and the status refusal", code, body)
 	}
 }
+
+// TestHTMLTemplate proves that a verification template holding HTML goes out as an HTML
+// mail with a text part made from it.
+func TestHTMLTemplate(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	pool := createPool(t, s.Client, &cip.CreateUserPoolInput{
+		PoolName:               aws.String("html"),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+		VerificationMessageTemplate: &types.VerificationMessageTemplateType{
+			EmailMessage: aws.String("<p>Your code is <b>{####}</b>.</p>"),
+		},
+	})
+	client := must(s.Client.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(pool), ClientName: aws.String("web")}))(t).UserPoolClient.ClientId
+	must(s.Client.SignUp(bg, &cip.SignUpInput{ClientId: client, Username: aws.String("sam"), Password: aws.String("Passw0rd!"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("sam@example.com")}}}))(t)
+	m := s.messages(t, "Username=sam")[0]
+	code := sixDigit(t, m.Body)
+	if m.Html != "<p>Your code is <b>"+code+"</b>.</p>" || m.Body != "Your code is "+code+"." {
+		t.Errorf("html %q, text %q", m.Html, m.Body)
+	}
+}

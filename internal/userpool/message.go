@@ -83,8 +83,17 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 		return msg, nil
 	}
 	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
-	return s.newMessage(ctx, p, u, medium, to, subject, body, trigger, now)
+	m, err := s.newMessage(ctx, p, u, medium, to, subject, body, trigger, now)
+	if err == nil && medium == "EMAIL" && htmlTag.MatchString(body) {
+		// Cognito templates may hold HTML: the mail then carries it, with a text part made
+		// by dropping the tags.
+		m.HTML, m.Body = body, strings.TrimSpace(htmlpkg.UnescapeString(htmlTag.ReplaceAllString(body, "")))
+	}
+	return m, err
 }
+
+// htmlTag finds the tags of an HTML template.
+var htmlTag = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 
 // linkPattern is the {##text##} placeholder of EmailMessageByLink.
 var linkPattern = regexp.MustCompile(`\{##(.*?)##\}`)

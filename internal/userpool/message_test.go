@@ -29,3 +29,13 @@ func TestSESIdentity(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLTag(t *testing.T) {
+	body := `<p>Your code is <b>123456</b> &amp; it expires.</p>`
+	if !htmlTag.MatchString(body) || htmlTag.MatchString("Your code is 123456 (valid < 1 hour)") {
+		t.Fatal("htmlTag tells HTML from text wrongly")
+	}
+	if got := htmlTag.ReplaceAllString(body, ""); got != "Your code is 123456 &amp; it expires." {
+		t.Errorf("stripped = %q", got)
+	}
+}
