@@ -73,10 +73,19 @@ func (s *Service) confirmSignUp(ctx context.Context, p *Pool, c *Client, in *Con
 		}
 		writes = append(writes, moved...)
 	}
-	if err := s.consumeCode(ctx, code); err != nil {
-		return nil, err
+	if len(writes) == 1 {
+		// The code is used up exactly when the user is confirmed: one transaction.
+		err = s.store.RedeemCode(ctx, code, u)
+		if errors.Is(err, ErrNotFound) {
+			return nil, errExpiredCode // another request used the code first
+		}
+	} else {
+		if err := s.consumeCode(ctx, code); err != nil {
+			return nil, err
+		}
+		err = s.store.SaveUsers(ctx, writes...)
 	}
-	switch err := s.store.SaveUsers(ctx, writes...); {
+	switch {
 	case errors.Is(err, ErrAliasConflict):
 		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
