@@ -163,7 +163,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	dispatched := make(chan struct{})
 	go func() {
 		defer close(dispatched)
-		svc.RunDispatcher(dispatchCtx, "cognate-"+ln.Addr().String(), time.Second)
+		svc.RunDispatcher(dispatchCtx, time.Second)
 	}()
 	defer func() { stopDispatch(); <-dispatched }()
 

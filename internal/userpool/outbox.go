@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -189,7 +188,11 @@ func (s *Service) Dispatch(ctx context.Context, owner string) (int, error) {
 }
 
 // RunDispatcher dispatches until ctx ends: at once while there is work, else every interval.
-func (s *Service) RunDispatcher(ctx context.Context, owner string, interval time.Duration) {
+// It holds leases under the service's own random name, which no other process shares: a
+// name made of something two instances can have alike (a listen address) would let one
+// record outcomes for the other's leases.
+func (s *Service) RunDispatcher(ctx context.Context, interval time.Duration) {
+	owner := s.owner
 	for {
 		n, err := s.Dispatch(ctx, owner)
 		if err != nil && ctx.Err() == nil {
@@ -306,5 +309,3 @@ func (b *breaker) open(channel string, now time.Time) bool {
 	defer b.mu.Unlock()
 	return now.Before(b.until[channel])
 }
-
-var _ = fmt.Sprint

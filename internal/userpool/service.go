@@ -113,7 +113,9 @@ func New(store Store, opts Options) *Service {
 	master := opts.MasterKey
 	if len(master) == 0 {
 		master = make([]byte, 32)
-		io.ReadFull(s.rand, master)
+		if _, err := io.ReadFull(s.rand, master); err != nil {
+			panic("userpool: no randomness for a master key: " + err.Error())
+		}
 	}
 	s.keys = keys{
 		code:    token.DeriveKey(master, "cognate code mac v1"),
