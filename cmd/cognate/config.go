@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,8 @@ type Config struct {
 	AdminToken  string
 	Migrate     bool
 	SecretKey   string
+	PublicURL   string
+	TokenIssuer string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -80,6 +83,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"A bearer token that opens the /_cognate/ developer endpoints off loopback. (COGNATE_ADMIN_TOKEN)")
 	fs.StringVar(&c.SecretKey, "secret-key-file", env("COGNATE_SECRET_KEY_FILE", ""),
 		"The file holding the master key that codes, SRP verifiers, sessions and signing keys are protected with, kept outside the store. Default: secret.key beside a SQLite file, made at first start; none (a random key per process) for :memory:. (COGNATE_SECRET_KEY_FILE)")
+	fs.StringVar(&c.PublicURL, "public-url", env("COGNATE_PUBLIC_URL", ""),
+		"The URL clients reach cognate at (https://auth.example.com); links in messages, token issuers and the discovery document are built from it, never from a request's Host header. Default: http:// and the address cognate listens on. (COGNATE_PUBLIC_URL)")
+	fs.StringVar(&c.TokenIssuer, "token-issuer", env("COGNATE_TOKEN_ISSUER", "url"),
+		"The iss claim of tokens: url (<public URL>/<pool id>, where cognate serves the discovery document) or aws (https://cognito-idp.<region>.amazonaws.com/<pool id>, as AWS's verifiers expect; the JWKS is still cognate's). (COGNATE_TOKEN_ISSUER)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -153,6 +160,14 @@ func (c *Config) Validate() error {
 	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
 		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))
 	}
+	if c.PublicURL != "" {
+		if err := checkPublicURL(c.PublicURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.TokenIssuer != "url" && c.TokenIssuer != "aws" {
+		errs = append(errs, fmt.Errorf("--token-issuer must be url or aws, not %q", c.TokenIssuer))
+	}
 	if c.Delivery != "queue" && c.Delivery != "fail-fast" {
 		errs = append(errs, fmt.Errorf("--delivery must be queue or fail-fast, not %q", c.Delivery))
 	}
@@ -163,6 +178,17 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("refusing to listen on %s, which is not loopback, without --credentials: anyone who reaches it could call every admin operation; give --credentials FILE, or --insecure to accept that", c.Addr))
 	}
 	return errors.Join(errs...)
+}
+
+// checkPublicURL reports a --public-url that cannot be the start of cognate's URLs: it must
+// be an absolute http or https URL with a host and nothing after its path.
+func checkPublicURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#") {
+		return fmt.Errorf("--public-url %q must be an absolute http:// or https:// URL with a host and no user, query or fragment", raw)
+	}
+	return nil
 }
 
 func (c *Config) level() (slog.Level, error) {

@@ -133,7 +133,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close() // Serve closes it too; this covers a return before Serve
+	publicURL := c.PublicURL
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String() // the address actually bound, port 0 resolved
+	}
 	svc := userpool.New(store, userpool.Options{Region: c.Region, Logger: log, MasterKey: master,
+		PublicURL: publicURL, TokenIssuer: c.TokenIssuer,
 		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota})
 	handler := server.New(server.Config{
 		Service:          svc,
@@ -143,10 +153,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:           log,
 	})
 
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -156,7 +162,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ErrorLog:          nil,
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
-	log.Info("cognate serving", "addr", ln.Addr().String(), "store", c.Store, "region", c.Region, "signatures", verifier != nil)
+	log.Info("cognate serving", "addr", ln.Addr().String(), "public_url", publicURL, "token_issuer", c.TokenIssuer, "store", c.Store, "region", c.Region, "signatures", verifier != nil)
 
 	// The dispatcher delivers what real channels queued, until the server stops.
 	dispatchCtx, stopDispatch := context.WithCancel(context.Background())

@@ -91,7 +91,7 @@ func New(cfg Config) http.Handler {
 		wellKnown(w, r, log, b, err)
 	})
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		b, err := cfg.Service.OpenIDConfiguration(userpool.WithCaller(r.Context(), caller(r)), r.PathValue("pool"))
+		b, err := cfg.Service.OpenIDConfiguration(r.Context(), r.PathValue("pool"))
 		wellKnown(w, r, log, b, err)
 	})
 	mux.HandleFunc("GET /confirmUser", func(w http.ResponseWriter, r *http.Request) {
@@ -109,15 +109,11 @@ func New(cfg Config) http.Handler {
 
 // caller is what the operations may know of a request.
 func caller(r *http.Request) userpool.Caller {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	return userpool.Caller{BaseURL: scheme + "://" + r.Host, SourceIP: ip, UserAgent: r.UserAgent()}
+	return userpool.Caller{SourceIP: ip, UserAgent: r.UserAgent()}
 }
 
 // wellKnown answers a discovery document, 404 for a pool that does not exist.

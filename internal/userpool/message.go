@@ -67,7 +67,7 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 		deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK" {
 		// Sign-up by link: the {##text##} of EmailMessageByLink becomes a link to cognate's
 		// confirmUser page, which confirms with the code it carries.
-		link := strings.TrimSuffix(CallerFrom(ctx).BaseURL, "/") + "/confirmUser?" + url.Values{
+		link := s.publicURL + "/confirmUser?" + url.Values{
 			"client_id": {clientID}, "user_name": {u.Username}, "confirmation_code": {code}}.Encode()
 		subject = firstSet(t.EmailSubjectByLink, "Your verification link")
 		tmpl := firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")

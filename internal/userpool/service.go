@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"strings"
 	"time"
 
 	"cognate/internal/token"
@@ -25,6 +26,12 @@ type Options struct {
 	Region string
 	// AccountID appears in ARNs. Default "000000000000".
 	AccountID string
+	// PublicURL is where clients reach cognate ("https://auth.example.com"): every absolute
+	// URL cognate makes (links in messages, token issuers, the discovery document) starts
+	// with it, and nothing a request says can change it. Default "http://127.0.0.1:9229".
+	PublicURL string
+	// TokenIssuer is the form of the iss claim: IssuerURL (the default) or IssuerAWS.
+	TokenIssuer string
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Rand is the source of randomness for ids, secrets and codes. Default crypto/rand.Reader.
@@ -55,6 +62,17 @@ type Options struct {
 	Invoker Invoker
 }
 
+// The forms of a token's iss claim (Options.TokenIssuer).
+const (
+	// IssuerURL is <public URL>/<pool id>, where cognate serves the pool's discovery
+	// document and JWKS.
+	IssuerURL = "url"
+	// IssuerAWS is AWS's own issuer, https://cognito-idp.<region>.amazonaws.com/<pool id>
+	// (issuer-cognito-idp for a pool whose IssuerConfiguration is UPDATED), which verifiers
+	// such as aws-jwt-verify's CognitoJwtVerifier insist on.
+	IssuerAWS = "aws"
+)
+
 // keys are the service's secret keys, each derived from the master key for one purpose.
 type keys struct {
 	code, srp, session, refresh, signing [32]byte
@@ -65,6 +83,8 @@ type Service struct {
 	store     Store
 	region    string
 	account   string
+	publicURL string // without a trailing slash
+	awsIssuer bool
 	now       func() time.Time
 	rand      io.Reader
 	log       *slog.Logger
@@ -90,6 +110,8 @@ func New(store Store, opts Options) *Service {
 		emailDailyQuota: opts.EmailDailyQuota,
 		region:          opts.Region,
 		account:         opts.AccountID,
+		publicURL:       strings.TrimRight(opts.PublicURL, "/"),
+		awsIssuer:       opts.TokenIssuer == IssuerAWS,
 		now:             opts.Now,
 		rand:            opts.Rand,
 		log:             opts.Logger,
@@ -100,6 +122,9 @@ func New(store Store, opts Options) *Service {
 	}
 	if s.account == "" {
 		s.account = "000000000000"
+	}
+	if s.publicURL == "" {
+		s.publicURL = "http://127.0.0.1:9229"
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -118,20 +118,31 @@ func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 	return token.JWKS(keys), nil
 }
 
-// issuer is the iss claim of a pool's tokens: cognate's URL as the caller reached it, then the pool id.
-func issuer(ctx context.Context, poolID string) string {
-	return strings.TrimSuffix(CallerFrom(ctx).BaseURL, "/") + "/" + poolID
+// issuer is the iss claim of a pool's tokens: <public URL>/<pool id>, or AWS's own form
+// with --token-issuer aws (IssuerConfigurationType: ORIGINAL is cognito-idp, UPDATED
+// issuer-cognito-idp, both in the pool's region, which its id starts with).
+func (s *Service) issuer(p *Pool) string {
+	if !s.awsIssuer {
+		return s.publicURL + "/" + p.ID
+	}
+	host := "cognito-idp"
+	if ic := p.Doc.IssuerConfiguration; ic != nil && deref(ic.Type) == "UPDATED" {
+		host = "issuer-cognito-idp"
+	}
+	region, _, _ := strings.Cut(p.ID, "_")
+	return "https://" + host + "." + region + ".amazonaws.com/" + p.ID
 }
 
-// OpenIDConfiguration returns the pool's OpenID discovery document.
+// OpenIDConfiguration returns the pool's OpenID discovery document. Its jwks_uri is
+// cognate's own in either issuer form: the keys are cognate's, wherever iss points.
 func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) ([]byte, error) {
-	if _, err := s.loadPool(ctx, poolID); err != nil {
+	p, err := s.loadPool(ctx, poolID)
+	if err != nil {
 		return nil, err
 	}
-	iss := issuer(ctx, poolID)
 	return json.Marshal(map[string]any{
-		"issuer":                                iss,
-		"jwks_uri":                              iss + "/.well-known/jwks.json",
+		"issuer":                                s.issuer(p),
+		"jwks_uri":                              s.publicURL + "/" + p.ID + "/.well-known/jwks.json",
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "token"},
@@ -182,7 +193,7 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 	if err != nil {
 		return nil, err
 	}
-	iss := issuer(ctx, p.ID)
+	iss := s.issuer(p)
 
 	ajti, err := s.newUUID()
 	if err != nil {
