@@ -496,7 +496,7 @@ func dlvParse(t testing.TB, data []byte) (*mail.Message, string) {
 	return msg, strings.TrimRight(string(text), "\r\n")
 }
 
-var dlvEmailDetails = &types.CodeDeliveryDetailsType{Destination: aws.String("j***@e***.com"),
+var dlvEmailDetails = &types.CodeDeliveryDetailsType{Destination: aws.String("j***@e***"),
 	DeliveryMedium: types.DeliveryMediumTypeEmail, AttributeName: aws.String("email")}
 
 // ---- SMTP ----

@@ -122,7 +122,7 @@ func (c *recCLI) confirm(t *testing.T, p *recPool, username, code, password stri
 
 // recCLIDelivery is forgot-password's output for jane@example.com, exactly.
 var recCLIDelivery = map[string]any{"CodeDeliveryDetails": map[string]any{
-	"Destination": "j***@e***.com", "DeliveryMedium": "EMAIL", "AttributeName": "email",
+	"Destination": "j***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email",
 }}
 
 // TestRecoveryCLI runs forgot-password and confirm-forgot-password with the real AWS CLI.

@@ -353,9 +353,9 @@ func TestForgotPasswordRows(t *testing.T) {
 			// username is accepted.
 			p.jane(t)
 			d, err := p.forgotVia(p.secretClient, p.hash("jane"), "jane@example.com")
-			recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("j***@e***"))
 			d, err = p.forgotVia(p.secretClient, p.hash("jane@example.com"), "jane@example.com")
-			recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("j***@e***"))
 			if n := len(p.recoveryMessages(t, "jane")); n != 2 {
 				t.Errorf("%d recovery messages to jane, want 2", n)
 			}
@@ -373,7 +373,7 @@ func TestForgotPasswordRows(t *testing.T) {
 			// ENABLED: 200 with simulated details derived from what was typed (spec §1.3,
 			// "Simulated responses"); nothing is sent.
 			d, err := p.forgot("nobody@example.com")
-			recWantDelivery(t, d, err, recEmail("n***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("n***@e***"))
 			d, err = p.forgot("+15555550123")
 			recWantDelivery(t, d, err, recSMS("+********0123"))
 			// Neither email nor phone: the pool's first auto-verified attribute (email) with a
@@ -383,8 +383,8 @@ func TestForgotPasswordRows(t *testing.T) {
 				t.Fatalf("ForgotPassword(nobody): %v, want simulated CodeDeliveryDetails", err)
 			}
 			if d.DeliveryMedium != types.DeliveryMediumTypeEmail || aws.ToString(d.AttributeName) != "email" ||
-				!regexp.MustCompile(`^n\*\*\*@.\*\*\*\.[a-z]+$`).MatchString(aws.ToString(d.Destination)) {
-				t.Errorf("simulated CodeDeliveryDetails for nobody = %s/%s/%q, want EMAIL/email/n***@?***.?",
+				!regexp.MustCompile(`^n\*\*\*@.\*\*\*$`).MatchString(aws.ToString(d.Destination)) {
+				t.Errorf("simulated CodeDeliveryDetails for nobody = %s/%s/%q, want EMAIL/email/n***@?***",
 					d.DeliveryMedium, aws.ToString(d.AttributeName), aws.ToString(d.Destination))
 			}
 			p.wantNothingSent(t)
@@ -400,7 +400,7 @@ func TestForgotPasswordRows(t *testing.T) {
 				return
 			}
 			d, err := p.forgot("jane@example.com")
-			recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("j***@e***"))
 			// Typed as a plain name, the same simulated answer as for a name nobody has.
 			d, err = p.forgot("jane")
 			other, oerr := p.forgot("jxyz")
@@ -485,7 +485,7 @@ func TestForgotPasswordRows(t *testing.T) {
 				if err != nil {
 					t.Fatalf("request %d: %v", i+1, err)
 				}
-				recWantDelivery(t, d, nil, recEmail("j***@e***.com"))
+				recWantDelivery(t, d, nil, recEmail("j***@e***"))
 			}
 			for i := 6; i <= 7; i++ {
 				_, err := p.forgot("jane")
@@ -503,7 +503,7 @@ func TestForgotPasswordRows(t *testing.T) {
 				if err != nil {
 					t.Fatalf("request %d for an unknown user: %v", i+1, err)
 				}
-				recWantDelivery(t, d, nil, recEmail("g***@e***.com"))
+				recWantDelivery(t, d, nil, recEmail("g***@e***"))
 			}
 			_, err := p.forgot("ghost@example.com")
 			wantErr[*types.LimitExceededException](t, err, recMsgLimit)
@@ -518,7 +518,7 @@ func TestForgotPasswordRows(t *testing.T) {
 				if err != nil {
 					t.Fatalf("request %d within the quota: %v", i+1, err)
 				}
-				recWantDelivery(t, d, nil, recEmail("j***@e***.com"))
+				recWantDelivery(t, d, nil, recEmail("j***@e***"))
 			}
 			_, err := p.forgot("jane")
 			wantErr[*types.LimitExceededException](t, err, msg)
@@ -558,7 +558,7 @@ func TestForgotPasswordRows(t *testing.T) {
 		{name: "ok", run: func(t *testing.T, p *recPool) {
 			p.jane(t)
 			d, err := p.forgot("jane")
-			recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("j***@e***"))
 			msgs := p.inbox(t)
 			if len(msgs) != 1 {
 				t.Fatalf("the inbox holds %d messages, want 1: %+v", len(msgs), msgs)
@@ -621,7 +621,7 @@ func TestConfirmForgotPasswordRows(t *testing.T) {
 		{name: "hash_over_canonical_username", run: func(t *testing.T, p *recPool) {
 			p.jane(t)
 			d, err := p.forgotVia(p.secretClient, p.hash("jane"), "jane@example.com")
-			recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("j***@e***"))
 			if err := p.confirmVia(p.secretClient, p.hash("jane"), "jane@example.com", p.code(t, "jane"), recNewPassword); err != nil {
 				t.Fatalf("ConfirmForgotPassword with the alias typed and the hash over the username: %v", err)
 			}
@@ -640,7 +640,7 @@ func TestConfirmForgotPasswordRows(t *testing.T) {
 			err := p.confirm("nobody@example.com", "123456", recNewPassword)
 			wantErr[*types.ExpiredCodeException](t, err, recMsgExpired)
 			d, err := p.forgot("nobody@example.com")
-			recWantDelivery(t, d, err, recEmail("n***@e***.com"))
+			recWantDelivery(t, d, err, recEmail("n***@e***"))
 			err = p.confirm("nobody@example.com", "123456", recNewPassword)
 			wantErr[*types.CodeMismatchException](t, err, recMsgMismatch)
 		}},
@@ -817,7 +817,7 @@ func TestRecoveryDestination(t *testing.T) {
 			EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true},
 		}))(t)
 	}
-	emailSent := recEmail("j***@e***.com")
+	emailSent := recEmail("j***@e***")
 	smsSent := recSMS("+********1234")
 	for _, tc := range []struct {
 		name  string
@@ -889,9 +889,9 @@ func TestRecoveryDestination(t *testing.T) {
 		p := newRecPool(t, s, types.PreventUserExistenceErrorTypesEnabled, adminOnly)
 		p.user(t, "jane", both...)
 		ghost, gerr := p.forgot("ghost@example.com")
-		recWantDelivery(t, ghost, gerr, recEmail("g***@e***.com"))
+		recWantDelivery(t, ghost, gerr, recEmail("g***@e***"))
 		d, err := p.forgot("jane@example.com")
-		recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+		recWantDelivery(t, d, err, recEmail("j***@e***"))
 		p.wantNothingSent(t)
 	})
 }
@@ -910,7 +910,7 @@ func TestRecoveryStory(t *testing.T) {
 				p := newRecPool(t, s, mode, nil)
 				p.jane(t)
 				d, err := p.forgot("jane")
-				recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+				recWantDelivery(t, d, err, recEmail("j***@e***"))
 				code := p.code(t, "jane") // read from GET /_cognate/messages
 				if err := p.confirm("jane", code, recNewPassword); err != nil {
 					t.Fatalf("ConfirmForgotPassword: %v", err)
@@ -1010,7 +1010,7 @@ func TestRecoveryStory(t *testing.T) {
 					UserPoolId: aws.String(p.id), Username: aws.String("sam"), UserAttributes: attributes("email_verified", "true"),
 				}))(t)
 				d, err := p.forgot("sam")
-				recWantDelivery(t, d, err, recEmail("s***@e***.com"))
+				recWantDelivery(t, d, err, recEmail("s***@e***"))
 				recoveryCode := p.code(t, "sam")
 				if recoveryCode == signUpCode {
 					t.Skipf("the two codes drawn happen to be equal (%s): nothing to tell apart", signUpCode)
@@ -1064,7 +1064,7 @@ func TestAdminResetUserPassword(t *testing.T) {
 		_, err := p.signIn("jane", recOldPassword)
 		wantErr[*types.PasswordResetRequiredException](t, err, "Password reset required for the user")
 		d, err := p.forgot("jane")
-		recWantDelivery(t, d, err, recEmail("j***@e***.com"))
+		recWantDelivery(t, d, err, recEmail("j***@e***"))
 		if err := p.confirm("jane", p.code(t, "jane"), recNewPassword); err != nil {
 			t.Fatalf("ConfirmForgotPassword: %v", err)
 		}

@@ -557,7 +557,7 @@ func TestRecoveryEnumerationResponsesIdentical(t *testing.T) {
 
 	// ForgotPassword: the real user by alias, an unknown name, a disabled user.
 	jane := call("ForgotPassword", "jane@example.com", "")
-	const janeBody = `{"CodeDeliveryDetails":{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"j***@e***.com"}}`
+	const janeBody = `{"CodeDeliveryDetails":{"AttributeName":"email","DeliveryMedium":"EMAIL","Destination":"j***@e***"}}`
 	if jane.status != http.StatusOK || !rsecSameJSON(jane.body, janeBody) {
 		t.Fatalf("ForgotPassword for jane: %d %s, want 200 %s", jane.status, jane.body, janeBody)
 	}

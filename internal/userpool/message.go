@@ -7,19 +7,20 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
-// maskEmail hides an address as Cognito does in CodeDeliveryDetails: j***@e***.com.
+// maskEmail hides an address as Cognito does in CodeDeliveryDetails: the first character
+// of the local part, "***@", the first character of the domain and "***", with nothing
+// after (jane@example.com is j***@e***), as raw AWS responses and AWS-verified tests show it
+// (spec §1.2). First characters are runes, so that a non-ASCII one stays whole.
 func maskEmail(addr string) string {
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok || local == "" || domain == "" {
 		return "***"
 	}
-	out := local[:1] + "***@" + domain[:1] + "***"
-	if i := strings.LastIndex(domain, "."); i > 0 {
-		out += domain[i:]
-	}
-	return out
+	first := func(s string) string { _, n := utf8.DecodeRuneInString(s); return s[:n] }
+	return first(local) + "***@" + first(domain) + "***"
 }
 
 // maskPhone hides a number as Cognito does: +********1234, whatever its length.

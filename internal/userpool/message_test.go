@@ -4,8 +4,10 @@ import "testing"
 
 func TestMasks(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"jane@example.com", "j***@e***.com"},
-		{"m@gmail.co.uk", "m***@g***.uk"},
+		{"jane@example.com", "j***@e***"},
+		{"test@test.com", "t***@t***"},
+		{"m@gmail.co.uk", "m***@g***"},
+		{"élise@ünï.example", "é***@ü***"},
 		{"x@localhost", "x***@l***"},
 		{"nonsense", "***"},
 	} {
