@@ -320,13 +320,6 @@ func TestAdminCreateUser(t *testing.T) {
 		wantErr[*types.ResourceNotFoundException](t, err, "User pool "+missingPool+" does not exist.")
 	})
 
-	t.Run("UUID-shaped username in a plain pool", func(t *testing.T) {
-		plain := createPool(t, s.Client, nil)
-		_, err := s.Client.AdminCreateUser(bg, &cip.AdminCreateUserInput{UserPoolId: aws.String(plain),
-			Username: aws.String("0f8fad5b-d9cb-469f-a165-70867728950e"), MessageAction: types.MessageActionTypeSuppress})
-		wantErr[*types.InvalidParameterException](t, err, "Username cannot be of UUID format when the user pool is configured with neither alias nor username attributes.")
-	})
-
 	t.Run("ForceAliasCreation moves the email", func(t *testing.T) {
 		janeSub := attrMap(getUser(t, s.Client, pool, "jane").UserAttributes)["sub"]
 		must(s.Client.AdminCreateUser(bg, &cip.AdminCreateUserInput{

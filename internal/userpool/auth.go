@@ -447,7 +447,7 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 		if err := checkAttributes(p, u, attrs, attrsUpdate); err != nil {
 			return nil, err
 		}
-		applyAttributes(u, attrs)
+		applyAttributes(p, u, attrs)
 		for _, sa := range p.Doc.SchemaAttributes {
 			if _, has := u.attr(deref(sa.Name)); deref(sa.Required) && !has {
 				return nil, invalidParameter("Attributes did not conform to the schema: %s: The attribute is required\n", deref(sa.Name))

@@ -34,7 +34,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	}
 	u.Key = p.userKey(u.Username)
 	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
-	applyAttributes(u, attrs)
+	applyAttributes(p, u, attrs)
 	password := deref(in.TemporaryPassword)
 	if password == "" {
 		if password, err = temporaryPassword(s.rand, p.Doc.Policies.PasswordPolicy); err != nil {

@@ -9,7 +9,7 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, in *AdminUpdate
 		if err := checkAttributes(p, u, in.UserAttributes, attrsUpdate); err != nil {
 			return err
 		}
-		applyAttributes(u, in.UserAttributes)
+		applyAttributes(p, u, in.UserAttributes)
 		u.ModifiedAt = s.clock()
 		return nil
 	})

@@ -42,7 +42,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	}
 	u.Key = p.userKey(u.Username)
 	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
-	applyAttributes(u, attrs)
+	applyAttributes(p, u, attrs)
 	if err := s.storePassword(ctx, p, u, password, now); err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			}
 			apply = append(apply, a)
 		}
-		applyAttributes(u, apply)
+		applyAttributes(p, u, apply)
 		for _, a := range apply {
 			delete(u.Pending, deref(a.Name)) // set outright now: nothing waits any more
 		}

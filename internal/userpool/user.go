@@ -206,7 +206,8 @@ func checkAttributes(p *Pool, u *User, attrs []AttributeType, mode attributeMode
 		}
 		switch deref(sa.AttributeDataType) {
 		case "Boolean":
-			if value != "true" && value != "false" && value != "" {
+			// Any case: "True" is common in real code, and AWS takes it (issue 8).
+			if !strings.EqualFold(value, "true") && !strings.EqualFold(value, "false") && value != "" {
 				problems = append(problems, name+": Invalid boolean value.")
 			}
 		case "Number":
@@ -274,15 +275,19 @@ func schemaProblems(problems []string, mode attributeMode) error {
 	return invalidParameter("user.%s\n", strings.Join(problems, "\nuser."))
 }
 
-// applyAttributes writes attributes onto a user. Changing an email or phone number makes it
-// unverified again unless the same call says otherwise.
-func applyAttributes(u *User, attrs []AttributeType) {
+// applyAttributes writes attributes onto a user. Boolean values are stored in lower case,
+// the form AWS returns, whatever case they were given in. Changing an email or phone number
+// makes it unverified again unless the same call says otherwise.
+func applyAttributes(p *Pool, u *User, attrs []AttributeType) {
 	given := map[string]bool{}
 	for _, a := range attrs {
 		given[deref(a.Name)] = true
 	}
 	for _, a := range attrs {
 		name, value := deref(a.Name), deref(a.Value)
+		if sa, ok := schemaAttribute(p, name); ok && deref(sa.AttributeDataType) == "Boolean" {
+			value = strings.ToLower(value)
+		}
 		old, had := u.attr(name)
 		u.setAttr(name, value)
 		if (name == "email" || name == "phone_number") && had && old != value && !given[name+"_verified"] {
@@ -318,12 +323,11 @@ func attributeTypes(u *User, only []string) []AttributeType {
 // signInName works out the username of a new user from the name a request gives. In a pool
 // that signs in with email or phone number, the name must be one of those: it becomes that
 // attribute (unless given too) and the username proper is the sub. Elsewhere the name is the
-// username, which may not look like a sub.
+// username; a UUID-shaped one is an ordinary username (AWS accepts it in AdminCreateUser and
+// SignUp, and apps name users by their own UUIDs), found by name before any sub.
 func signInName(p *Pool, typed, sub string, attrs []AttributeType) (string, []AttributeType, error) {
 	if len(p.Doc.UsernameAttributes) == 0 {
 		switch {
-		case uuidPattern.MatchString(strings.ToLower(typed)) && len(p.Doc.AliasAttributes) == 0:
-			return "", nil, invalidParameter("Username cannot be of UUID format when the user pool is configured with neither alias nor username attributes.")
 		case emailPattern.MatchString(typed) && slices.Contains(p.Doc.AliasAttributes, "email"):
 			// Else the username could be another user's email alias.
 			return "", nil, invalidParameter("Username cannot be of email format, since user pool is configured for email alias.")
