@@ -94,7 +94,9 @@ func TestForeignHostHeaderNowhere(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("InitiateAuth: %d %s", status, body)
 	}
-	var auth struct{ AuthenticationResult struct{ AccessToken, IdToken string } }
+	var auth struct {
+		AuthenticationResult struct{ AccessToken, IdToken string }
+	}
 	if err := json.Unmarshal(body, &auth); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ type authOutcome struct {
 	Session              *string                   `json:"Session,omitzero"`
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters,omitzero"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitzero"`
+	AvailableChallenges  []string                  `json:"AvailableChallenges,omitzero"`
 }
 
 // authRequest is a sign-in request as the four operations share it.
@@ -70,6 +71,8 @@ func flowAllowed(c *Client, flow string) bool {
 		return legacy || slices.Contains(flows, "ALLOW_USER_SRP_AUTH")
 	case "USER_PASSWORD_AUTH":
 		return slices.Contains(flows, "ALLOW_USER_PASSWORD_AUTH") || slices.Contains(flows, "USER_PASSWORD_AUTH")
+	case "USER_AUTH":
+		return slices.Contains(flows, "ALLOW_USER_AUTH")
 	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
 		return slices.Contains(flows, "ALLOW_ADMIN_USER_PASSWORD_AUTH") || slices.Contains(flows, "ADMIN_NO_SRP_AUTH")
 	}
@@ -145,7 +148,9 @@ func (s *Service) initiateAuth(ctx context.Context, req *authRequest) (*authOutc
 		return s.srpChallenge(ctx, p, c, username, req.params["SRP_A"], now)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return s.refresh(ctx, req, now)
-	case "CUSTOM_AUTH", "USER_AUTH":
+	case "USER_AUTH":
+		return s.userAuth(ctx, req, now)
+	case "CUSTOM_AUTH":
 		return nil, newError("UnsupportedOperationException", "cognate does not support the %s flow yet.", req.flow)
 	}
 	return nil, invalidParameter("Initiate Auth method not supported.")
@@ -245,17 +250,24 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User
 type sealedSession struct {
 	Pool      string `json:"p"`
 	Client    string `json:"c"`
-	User      string `json:"u"`
+	User      string `json:"u"`           // the sub; empty for a user that does not exist
+	Typed     string `json:"t,omitempty"` // the name signed in with, where the next step needs it
 	Challenge string `json:"ch"`
 	Expires   int64  `json:"e"`
 }
 
 func (s *Service) sealSession(p *Pool, c *Client, u *User, challenge string, now time.Time) (string, error) {
+	return s.sealFor(p, c, u.Sub, "", challenge, now)
+}
+
+// sealFor seals a session for the user with this sub, valid for the client's
+// AuthSessionValidity (3 minutes unless set).
+func (s *Service) sealFor(p *Pool, c *Client, sub, typed, challenge string, now time.Time) (string, error) {
 	minutes := deref(c.Doc.AuthSessionValidity)
 	if minutes == 0 {
 		minutes = 3
 	}
-	b, err := json.Marshal(sealedSession{Pool: p.ID, Client: c.ID, User: u.Sub, Challenge: challenge,
+	b, err := json.Marshal(sealedSession{Pool: p.ID, Client: c.ID, User: sub, Typed: typed, Challenge: challenge,
 		Expires: now.Add(time.Duration(minutes) * time.Minute).Unix()})
 	if err != nil {
 		return "", err
@@ -362,6 +374,8 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 		return s.passwordVerifier(ctx, p, c, req.params, now)
 	case "NEW_PASSWORD_REQUIRED":
 		return s.newPasswordRequired(ctx, p, c, req, now)
+	case challengeSelect, "PASSWORD", "PASSWORD_SRP":
+		return s.selectChallenge(ctx, p, c, req, now)
 	}
 	return nil, invalidParameter("Unsupported challenge %s.", req.flow)
 }

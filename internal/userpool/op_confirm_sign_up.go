@@ -7,6 +7,8 @@ import (
 
 // ConfirmSignUp confirms a user with its sign-up code, verifying the attribute the code
 // went to. At most 15 attempts a user an hour; the count is taken before the code is judged.
+// It answers a Session that signs the user in once (userauth.go); the Session of SignUp it
+// may be handed is accepted and not needed.
 func (s *Service) ConfirmSignUp(ctx context.Context, in *ConfirmSignUpRequest) (*ConfirmSignUpResponse, error) {
 	typed := deref(in.Username)
 	p, c, err := s.publicClient(ctx, deref(in.ClientId), in.SecretHash, false, typed)
@@ -96,5 +98,11 @@ func (s *Service) confirmSignUp(ctx context.Context, p *Pool, c *Client, in *Con
 	if err := s.store.ClearAttempts(ctx, u.PoolID, u.Sub, "confirm-signup"); err != nil {
 		return nil, err
 	}
-	return &ConfirmSignUpResponse{}, nil
+	// The Session signs the user in once with InitiateAuth USER_AUTH (Amplify's autoSignIn),
+	// whether or not the request handed on SignUp's.
+	sess, err := s.signUpSession(p, c, u, challengeSignedUp, now)
+	if err != nil {
+		return nil, err
+	}
+	return &ConfirmSignUpResponse{Session: sess}, nil
 }

@@ -56,6 +56,10 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 		return nil, err
 	}
 	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
+	// A Session to hand on to ConfirmSignUp (API model); it signs no one in by itself.
+	if out.Session, err = s.signUpSession(p, c, u, challengeSignUpPending, now); err != nil {
+		return nil, err
+	}
 	if attr := signUpDestination(p, u); attr != "" {
 		to, _ := u.attr(attr)
 		if out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_SignUp", verificationMessage, now); err != nil {
