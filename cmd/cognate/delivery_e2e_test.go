@@ -710,7 +710,7 @@ func TestDeliverySMTP5xxGivesUp(t *testing.T) {
 	if !strings.Contains(m.LastError, "550") {
 		t.Errorf("LastError %q, want the server's 550", m.LastError)
 	}
-	time.Sleep(2200 * time.Millisecond) // two dispatcher intervals
+	s.waitDispatcherPasses(t, 2) // a whole pass after the failure: it would have retried
 	if _, rcpts, _ := mx.counts(); rcpts != 1 {
 		t.Errorf("the server saw %d RCPT TO, want 1: a failed message was retried", rcpts)
 	}
@@ -753,7 +753,7 @@ func TestDeliveryFailFastSMTP550AndBreaker(t *testing.T) {
 	_, err = a.forgot("someone-else")
 	wantErr[*types.CodeDeliveryFailureException](t, err, dlvFailed)
 
-	time.Sleep(1200 * time.Millisecond) // a dispatcher pass
+	s.waitDispatcherPasses(t, 2) // a whole pass after the failures: it would have sent them
 	if _, rcpts, mails := mx.counts(); rcpts != 3 || len(mails) != 0 {
 		t.Errorf("the server saw %d RCPT TO and %d messages, want 3 and 0: a failed message was sent later", rcpts, len(mails))
 	}

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -115,11 +114,29 @@ func launch(t testing.TB, args ...string) (*testServer, error) {
 	return s, nil
 }
 
+// waitDispatcherPasses waits until the server's dispatcher has finished n more passes
+// (its debug line "dispatcher pass"), so that a test can see that a message was not sent
+// by watching the dispatcher look again, not by sleeping. Waiting for two makes sure one
+// whole pass began after the call.
+func (s *testServer) waitDispatcherPasses(t testing.TB, n int) {
+	t.Helper()
+	count := func() int { return strings.Count(s.stderr.String(), `msg="dispatcher pass"`) }
+	want := count() + n
+	deadline := time.Now().Add(30 * time.Second)
+	for count() < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("the dispatcher did not finish %d passes in 30s", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Stop shuts the server down gracefully and checks that run returned nil.
 func (s *testServer) Stop(t testing.TB) { s.stop(t) }
 
 // newClient returns an SDK client for url signing with the given key, in us-east-1, with
-// retries off so that an expected error comes back at once. It is built from a bare
+// retries off so that an expected error comes back at once, and the SDK's own HTTP client,
+// which keeps connections alive as every real client does. It is built from a bare
 // aws.Config rather than config.LoadDefaultConfig so that nothing of the machine's
 // environment or ~/.aws reaches it.
 func newClient(url, keyID, secret string) *cip.Client {
@@ -130,11 +147,6 @@ func newClient(url, keyID, secret string) *cip.Client {
 	return cip.NewFromConfig(cfg, func(o *cip.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.RetryMaxAttempts = 1
-		// A connection per request: with retries off, a kept-alive connection that one side
-		// drops just as the other reuses it would fail a test for nothing cognate did.
-		o.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
-			tr.DisableKeepAlives = true
-		})
 	})
 }
 

@@ -198,6 +198,9 @@ func (s *Service) RunDispatcher(ctx context.Context, interval time.Duration) {
 		if err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "dispatcher pass failed", "error", err.Error())
 		}
+		// A line per pass at debug level: what an operator (or a test waiting for a message
+		// not to be sent) can watch for to know the dispatcher has looked again.
+		s.log.DebugContext(ctx, "dispatcher pass", "attempted", n)
 		if n > 0 && err == nil {
 			continue
 		}
