@@ -16,8 +16,10 @@ const jsDir = "../../test/js"
 
 // TestJSClients runs test/js/*.test.mjs under `node --test` against a real server: the
 // JavaScript clients people use with Cognito — amazon-cognito-identity-js with its default
-// USER_SRP_AUTH sign-in, the AWS SDK for JavaScript v3, and aws-jwt-verify checking the tokens
-// against cognate's JWKS — work with only the endpoint changed. The packages are those of
+// USER_SRP_AUTH sign-in, the AWS SDK for JavaScript v3, Amplify JS v6 (choice-based sign-in,
+// autoSignIn, resetPassword), and aws-jwt-verify checking the tokens against cognate's JWKS,
+// CognitoJwtVerifier against a second server run with --token-issuer aws — work with only the
+// endpoint changed. The packages are those of
 // test/js/package-lock.json, installed with `npm ci --prefix test/js`.
 func TestJSClients(t *testing.T) {
 	t.Parallel()
@@ -38,14 +40,17 @@ func TestJSClients(t *testing.T) {
 	}
 
 	s := startServer(t)
+	awsIssuer := startServer(t, "--token-issuer", "aws") // for aws-jwt-verify's CognitoJwtVerifier
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{"--test"}, files...)...)
+	// --test-force-exit: Amplify leaves a timer of minutes behind after autoSignIn; the run
+	// is over when the tests are.
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-force-exit"}, files...)...)
 	cmd.Dir = "../.."
 	// The machine's environment less anything that could point the SDK elsewhere or change
 	// what the server URL is; the script sets its own credentials and region.
-	env := []string{"COGNATE_URL=" + s.URL}
+	env := []string{"COGNATE_URL=" + s.URL, "COGNATE_AWS_URL=" + awsIssuer.URL}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || strings.HasPrefix(k, "NODE_") {
