@@ -45,7 +45,7 @@ const (
 	recMsgMismatch      = "Invalid verification code provided, please try again."
 	recMsgExpired       = "Invalid code provided, please request a code again."
 	recMsgIncorrect     = "Incorrect username or password."
-	recMsgAdminOnly     = "Contact administrator to reset password."
+	recMsgAdminOnly     = "User password cannot be reset in the current state."
 )
 
 // recTrigger is the TriggerSource of the messages that carry recovery codes.

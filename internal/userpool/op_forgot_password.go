@@ -71,7 +71,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		if hide {
 			return simulated(u)
 		}
-		return nil, notAuthorized("Contact administrator to reset password.")
+		return nil, notAuthorized("User password cannot be reset in the current state.") // spec §2.2 [I]: AWS's text is unknown
 	}
 	if attr == "" {
 		if hide {
