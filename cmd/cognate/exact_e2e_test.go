@@ -91,3 +91,26 @@ func TestBooleanAttributesAnyCase(t *testing.T) {
 	wantErr[*types.InvalidParameterException](t, err, "user.custom:vip: Invalid boolean value.\n")
 	check("after a refused value")
 }
+
+// TestClientSecretGiven: CreateUserPoolClient takes a ClientSecret of the caller's without
+// GenerateSecret, and refuses the two together, as the API model documents ("You cannot
+// specify both GenerateSecret as true and provide a ClientSecret value").
+func TestClientSecretGiven(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := s.Client
+	pool := createPool(t, c, nil)
+	const secret = "my0own0client0secret0of0forty0characters"
+	out := must(c.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("own"),
+		ClientSecret: aws.String(secret)}))(t).UserPoolClient
+	if got := aws.ToString(out.ClientSecret); got != secret {
+		t.Errorf("ClientSecret %q, want the one given", got)
+	}
+	d := must(c.DescribeUserPoolClient(bg, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(pool), ClientId: out.ClientId}))(t).UserPoolClient
+	if got := aws.ToString(d.ClientSecret); got != secret {
+		t.Errorf("DescribeUserPoolClient ClientSecret %q, want the one given", got)
+	}
+	_, err := c.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("both"),
+		ClientSecret: aws.String(secret), GenerateSecret: true})
+	wantErr[*types.InvalidParameterException](t, err, "You cannot specify both GenerateSecret as true and provide a ClientSecret value.")
+}

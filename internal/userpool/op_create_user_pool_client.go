@@ -5,7 +5,8 @@ import (
 	"errors"
 )
 
-// CreateUserPoolClient creates an app client, with a secret when GenerateSecret is set.
+// CreateUserPoolClient creates an app client, with a secret when GenerateSecret is set or
+// ClientSecret gives one.
 func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolClientRequest) (*CreateUserPoolClientResponse, error) {
 	p, err := s.loadPool(ctx, deref(in.UserPoolId))
 	if err != nil {
@@ -18,8 +19,10 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err := cs.check(p); err != nil {
 		return nil, err
 	}
-	if in.ClientSecret != nil && !deref(in.GenerateSecret) {
-		return nil, invalidParameter("ClientSecret can only be set when GenerateSecret is true.")
+	// API model, ClientSecret: "You cannot specify both GenerateSecret as true and provide a
+	// ClientSecret value." A ClientSecret alone is the client's secret.
+	if in.ClientSecret != nil && deref(in.GenerateSecret) {
+		return nil, invalidParameter("You cannot specify both GenerateSecret as true and provide a ClientSecret value.")
 	}
 	now := s.clock()
 	c := &Client{PoolID: p.ID, Doc: UserPoolClientType{
@@ -28,12 +31,13 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 		LastModifiedDate: At(now),
 	}}
 	cs.apply(&c.Doc)
-	if deref(in.GenerateSecret) {
-		secret := deref(in.ClientSecret)
-		if secret == "" {
-			if secret, err = s.newClientSecret(); err != nil {
-				return nil, err
-			}
+	switch {
+	case in.ClientSecret != nil:
+		c.Doc.ClientSecret = ptr(*in.ClientSecret)
+	case deref(in.GenerateSecret):
+		secret, err := s.newClientSecret()
+		if err != nil {
+			return nil, err
 		}
 		c.Doc.ClientSecret = ptr(secret)
 	}
