@@ -10,18 +10,23 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"go/token"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -136,7 +141,7 @@ func (s *testServer) Stop(t testing.TB) { s.stop(t) }
 
 // newClient returns an SDK client for url signing with the given key, in us-east-1, with
 // retries off so that an expected error comes back at once, and the SDK's own HTTP client,
-// which keeps connections alive as every real client does. It is built from a bare
+// which keeps connections alive as every real client does, on traced connections. It is built from a bare
 // aws.Config rather than config.LoadDefaultConfig so that nothing of the machine's
 // environment or ~/.aws reaches it.
 func newClient(url, keyID, secret string) *cip.Client {
@@ -147,8 +152,55 @@ func newClient(url, keyID, secret string) *cip.Client {
 	return cip.NewFromConfig(cfg, func(o *cip.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.RetryMaxAttempts = 1
+		o.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.DialContext = tracedDial
+		})
 	})
 }
+
+// tracedDial dials as the SDK does and returns a connection that remembers who closed it:
+// a read or write on it after that fails naming the closer's stack, so that a test that
+// meets "use of closed network connection" says which code closed the connection.
+func tracedDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return &tracedConn{Conn: c}, nil
+}
+
+type tracedConn struct {
+	net.Conn
+	once     sync.Once
+	closedBy atomic.Value // string: the stack of the first Close
+}
+
+func (c *tracedConn) Close() error {
+	c.once.Do(func() { c.closedBy.Store(string(debug.Stack())) })
+	return c.Conn.Close()
+}
+
+func (c *tracedConn) traced(err error) error {
+	if errors.Is(err, net.ErrClosed) {
+		if by, ok := c.closedBy.Load().(string); ok {
+			return fmt.Errorf("%w; the connection was closed by:\n%s", err, by)
+		}
+	}
+	return err
+}
+
+func (c *tracedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	return n, c.traced(err)
+}
+
+func (c *tracedConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	return n, c.traced(err)
+}
+
+// testHTTP is the plain HTTP client of the tests, on traced connections too.
+var testHTTP = &http.Client{Transport: &http.Transport{DialContext: tracedDial, MaxIdleConnsPerHost: 10, IdleConnTimeout: 90 * time.Second}}
 
 // syncBuffer is a bytes.Buffer safe for the server's logger and the test to share.
 type syncBuffer struct {
@@ -353,7 +405,7 @@ func httpDo(t testing.TB, method, url string, header http.Header, body []byte) (
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}

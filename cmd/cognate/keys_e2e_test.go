@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/base64"
 	"io"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,7 +40,7 @@ func TestSigningKeyRotation(t *testing.T) {
 		return v.Kid
 	}
 	jwks := func(s *testServer) []string {
-		resp, err := http.Get(s.URL + "/" + pool + "/.well-known/jwks.json")
+		resp, err := testHTTP.Get(s.URL + "/" + pool + "/.well-known/jwks.json")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,7 +51,7 @@ func TestSignUpConfirmationLink(t *testing.T) {
 	}
 
 	get := func() (int, string) {
-		resp, err := http.Get(link[1])
+		resp, err := testHTTP.Get(link[1])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,7 +39,7 @@ func puDo(t testing.TB, method, url, target, body string) (int, []byte) {
 		req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+target)
 	}
 	puForeign(req)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}

@@ -125,7 +125,7 @@ func signAndPost(t *testing.T, url, op, body, secret string, signedAt time.Time,
 		req.Body = io.NopCloser(bytes.NewReader(sendBody))
 		req.ContentLength = int64(len(sendBody))
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testHTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
