@@ -359,7 +359,7 @@ func TestSignUp(t *testing.T) {
 			t.Errorf("a pool that verifies nothing sent %+v", msgs)
 		}
 		_, err := auResend(c, papp, "ned")
-		wantErr[*types.InvalidParameterException](t, err, "Cannot resend codes. Auto verification not turned on.")
+		wantErr[*types.NotAuthorizedException](t, err, "Cannot resend codes. Auto verification not turned on.")
 	})
 
 	t.Run("phone number preferred", func(t *testing.T) {

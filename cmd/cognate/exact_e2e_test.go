@@ -114,3 +114,14 @@ func TestClientSecretGiven(t *testing.T) {
 		ClientSecret: aws.String(secret), GenerateSecret: true})
 	wantErr[*types.InvalidParameterException](t, err, "You cannot specify both GenerateSecret as true and provide a ClientSecret value.")
 }
+
+// TestVerifyBeforeUpdateNeedsAutoVerify: an attribute that must be verified before update
+// must be auto-verified, refused in AWS's words otherwise.
+func TestVerifyBeforeUpdateNeedsAutoVerify(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	_, err := s.Client.CreateUserPool(bg, &cip.CreateUserPoolInput{PoolName: aws.String("p"),
+		UserAttributeUpdateSettings: &types.UserAttributeUpdateSettingsType{
+			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}})
+	wantErr[*types.InvalidParameterException](t, err, "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
+}

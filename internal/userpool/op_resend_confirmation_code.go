@@ -36,7 +36,9 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 	}
 	attr := signUpDestination(p, u)
 	if attr == "" {
-		return nil, invalidParameter("Cannot resend codes. Auto verification not turned on.")
+		// NotAuthorizedException, as a raw AWS answer shows it:
+		// {"__type":"NotAuthorizedException","message":"Cannot resend codes. Auto verification not turned on."}
+		return nil, notAuthorized("Cannot resend codes. Auto verification not turned on.")
 	}
 	if err := s.countAttempt(ctx, u, "resend-signup", now, 5); err != nil {
 		return nil, err

@@ -64,7 +64,9 @@ func (ps *poolSettings) check() error {
 	if u := ps.UserAttributeUpdateSettings; u != nil {
 		for _, a := range u.AttributesRequireVerificationBeforeUpdate {
 			if !slices.Contains(ps.AutoVerifiedAttributes, a) {
-				return invalidParameter("Attributes that require verification before update must be auto-verified: %s", a)
+				// AWS's words, as CreateUserPool and UpdateUserPool answer them (quoted in
+				// Amplify CLI's source and in deployment scripts that met it).
+				return invalidParameter("All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
 			}
 		}
 	}
