@@ -125,3 +125,21 @@ func TestVerifyBeforeUpdateNeedsAutoVerify(t *testing.T) {
 			AttributesRequireVerificationBeforeUpdate: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}})
 	wantErr[*types.InvalidParameterException](t, err, "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes")
 }
+
+// TestClientMustWriteRequiredAttributes: an app client given WriteAttributes must be able to
+// write the pool's required attributes, as AWS observes it ("Invalid write attributes
+// specified while creating a client" for a list without one).
+func TestClientMustWriteRequiredAttributes(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := s.Client
+	pool := createPool(t, c, &cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
+		{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true), Mutable: aws.Bool(true)},
+		{Name: aws.String("name"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true), Mutable: aws.Bool(true)}}})
+	_, err := c.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("a"),
+		WriteAttributes: []string{"name"}})
+	wantErr[*types.InvalidParameterException](t, err, "Invalid write attributes specified while creating a client")
+	must(c.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("b"),
+		WriteAttributes: []string{"email", "name"}}))(t)
+	must(c.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("c")}))(t)
+}

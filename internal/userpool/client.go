@@ -95,6 +95,15 @@ func (cs *clientSettings) check(p *Pool) error {
 			return invalidParameter("Invalid write attributes specified while creating a client")
 		}
 	}
+	// Observed against AWS: every app client can write the pool's required attributes, so
+	// WriteAttributes given without one of them is refused the same way.
+	if len(cs.WriteAttributes) > 0 {
+		for _, sa := range p.Doc.SchemaAttributes {
+			if name := deref(sa.Name); deref(sa.Required) && name != "sub" && !slices.Contains(cs.WriteAttributes, name) {
+				return invalidParameter("Invalid write attributes specified while creating a client")
+			}
+		}
+	}
 	if deref(cs.AllowedOAuthFlowsUserPoolClient) && len(cs.AllowedOAuthFlows) == 0 {
 		return newError("InvalidOAuthFlowException", "AllowedOAuthFlows are required when AllowedOAuthFlowsUserPoolClient is true.")
 	}
