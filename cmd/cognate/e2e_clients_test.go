@@ -127,7 +127,7 @@ func TestCreateUserPoolClient(t *testing.T) {
 		{"legacy and ALLOW_ auth flows together", &cip.CreateUserPoolClientInput{ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
 			types.ExplicitAuthFlowsTypeAdminNoSrpAuth, types.ExplicitAuthFlowsTypeAllowUserSrpAuth}},
 			"ExplicitAuthFlows can not have both ALLOW_ prefixed and legacy values."},
-		{"unknown read attribute", &cip.CreateUserPoolClientInput{ReadAttributes: []string{"custom:nope"}}, "Invalid read or write attribute: custom:nope"},
+		{"unknown read attribute", &cip.CreateUserPoolClientInput{ReadAttributes: []string{"custom:nope"}}, "Invalid read attributes specified while creating a client"},
 		{"writing sub", &cip.CreateUserPoolClientInput{WriteAttributes: []string{"sub"}}, "Invalid write attributes specified while creating a client"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

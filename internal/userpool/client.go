@@ -83,10 +83,15 @@ func (cs *clientSettings) check(p *Pool) error {
 	if d := validity(cs.RefreshTokenValidity, u.RefreshToken, 24*time.Hour, 30*24*time.Hour); d < time.Hour || d > 3650*24*time.Hour {
 		return invalidParameter("Invalid range for token validity.")
 	}
-	for _, list := range [][]string{cs.ReadAttributes, cs.WriteAttributes} {
-		for _, a := range list {
+	// An attribute the pool does not have, in AWS's words for each list (a CloudFormation
+	// linter quotes the read one; the write one is its twin, seen for other write problems).
+	for _, l := range []struct {
+		names []string
+		which string
+	}{{cs.ReadAttributes, "read"}, {cs.WriteAttributes, "write"}} {
+		for _, a := range l.names {
 			if _, ok := schemaAttribute(p, a); !ok {
-				return invalidParameter("Invalid read or write attribute: %s", a)
+				return invalidParameter("Invalid %s attributes specified while creating a client", l.which)
 			}
 		}
 	}
