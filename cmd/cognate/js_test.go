@@ -44,9 +44,7 @@ func TestJSClients(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// --test-force-exit: Amplify leaves a timer of minutes behind after autoSignIn; the run
-	// is over when the tests are.
-	cmd := exec.CommandContext(ctx, node, append([]string{"--test", "--test-force-exit"}, files...)...)
+	cmd := exec.CommandContext(ctx, node, append([]string{"--test"}, files...)...)
 	cmd.Dir = "../.."
 	// The machine's environment less anything that could point the SDK elsewhere or change
 	// what the server URL is; the script sets its own credentials and region.

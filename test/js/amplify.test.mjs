@@ -34,6 +34,17 @@ import {
 } from "aws-amplify/auth";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 
+// Amplify's signUp with autoSignIn leaves a three-minute timer behind (its give-up for a
+// confirmation that never comes), which would keep this process alive long after the tests.
+// Timers of a minute or more are unref'd, so that they run if the process is still there
+// but do not hold it; the short ones Amplify awaits are untouched.
+const realSetTimeout = globalThis.setTimeout;
+globalThis.setTimeout = (fn, ms, ...args) => {
+  const timer = realSetTimeout(fn, ms, ...args);
+  if (ms >= 60_000) timer.unref?.();
+  return timer;
+};
+
 for (const name of ["COGNATE_URL", "COGNATE_AWS_URL"]) {
   if (!process.env[name]) {
     throw new Error(`${name} is not set: cmd/cognate/js_test.go sets it to the URL of a running cognate`);
