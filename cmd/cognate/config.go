@@ -25,6 +25,7 @@ type Config struct {
 	AdminToken  string
 	Migrate     bool
 	SecretKey   string
+	PprofAddr   string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -80,6 +81,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"A bearer token that opens the /_cognate/ developer endpoints off loopback. (COGNATE_ADMIN_TOKEN)")
 	fs.StringVar(&c.SecretKey, "secret-key-file", env("COGNATE_SECRET_KEY_FILE", ""),
 		"The file holding the master key that codes, SRP verifiers, sessions and signing keys are protected with, kept outside the store. Default: secret.key beside a SQLite file, made at first start; none (a random key per process) for :memory:. (COGNATE_SECRET_KEY_FILE)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("COGNATE_PPROF_ADDR", ""),
+		"Serve Go's profiler (net/http/pprof) on this loopback address, host:port; empty: not served. (COGNATE_PPROF_ADDR)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -149,6 +152,10 @@ func (c *Config) Validate() error {
 	}
 	if c.Store == "" {
 		errs = append(errs, errors.New("--store must not be empty"))
+	}
+	if c.PprofAddr != "" && !server.IsLoopback(c.PprofAddr) {
+		// The profiler shows memory and goroutine stacks: nothing for another machine to read.
+		errs = append(errs, fmt.Errorf("--pprof-addr %q must be a loopback address", c.PprofAddr))
 	}
 	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
 		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))
