@@ -53,11 +53,20 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	password := deref(in.Password)
-	for {
+	first := true
+	err = retryConflicts(ctx, func() error {
+		if !first {
+			// The user changed meanwhile: read it again and redo the change on top.
+			var err error
+			if u, err = s.store.GetUserBySub(ctx, p.ID, u.Sub); err != nil {
+				return err
+			}
+		}
+		first = false
 		// The policy and history are checked before the code is consumed, so a refused
 		// password leaves the code usable.
 		if err := s.setPassword(ctx, p, u, password, now); err != nil {
-			return nil, err
+			return err
 		}
 		if u.Status == StatusResetRequired || u.Status == StatusUnconfirmed {
 			u.Status = StatusConfirmed
@@ -66,21 +75,14 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 			u.TokensValidAfter = now
 		}
 		u.ModifiedAt = now
-		err = s.store.RedeemCode(ctx, code, u)
-		if errors.Is(err, ErrConflict) {
-			// The user changed meanwhile: read it again and redo the change on top.
-			if u, err = s.store.GetUserBySub(ctx, p.ID, u.Sub); err != nil {
-				return nil, err
-			}
-			continue
-		}
+		err := s.store.RedeemCode(ctx, code, u)
 		if errors.Is(err, ErrNotFound) {
-			return nil, errExpiredCode // another request used the code first
+			return errExpiredCode // another request used the code first
 		}
-		if err != nil {
-			return nil, err
-		}
-		break
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, kind := range []string{kindRecoveryGuess, kindRecoveryRequest, "signin"} {
 		if err := s.store.ClearAttempts(ctx, p.ID, u.Sub, kind); err != nil {

@@ -121,28 +121,30 @@ func (s *Service) loadUser(ctx context.Context, poolID, username string) (*Pool,
 // saveUser writes one changed user, re-reading and re-applying change when another write
 // went first. change may refuse by returning an error.
 func (s *Service) updateUser(ctx context.Context, poolID, username string, change func(p *Pool, u *User) error) (*User, error) {
-	for {
-		p, u, err := s.loadUser(ctx, poolID, username)
-		if err != nil {
-			return nil, err
+	var (
+		p *Pool
+		u *User
+	)
+	err := retryConflicts(ctx, func() error {
+		var err error
+		if p, u, err = s.loadUser(ctx, poolID, username); err != nil {
+			return err
 		}
 		if err := change(p, u); err != nil {
-			return nil, err
+			return err
 		}
 		p.computeAliases(u)
-		err = s.store.SaveUsers(ctx, UserWrite{User: u})
-		switch {
-		case errors.Is(err, ErrAliasConflict):
-			return nil, s.aliasExists(ctx, p, u)
-		case errors.Is(err, ErrConflict):
-			continue
-		case errors.Is(err, ErrNotFound):
-			return nil, userNotFound()
-		case err != nil:
-			return nil, err
-		}
-		return u, nil
+		return s.store.SaveUsers(ctx, UserWrite{User: u})
+	})
+	switch {
+	case errors.Is(err, ErrAliasConflict):
+		return nil, s.aliasExists(ctx, p, u)
+	case errors.Is(err, ErrNotFound):
+		return nil, userNotFound()
+	case err != nil:
+		return nil, err
 	}
+	return u, nil
 }
 
 // aliasExists is the error for an alias another user holds: it names the attribute whose
