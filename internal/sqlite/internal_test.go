@@ -122,7 +122,7 @@ func TestWipedBodyLeavesNoTrace(t *testing.T) {
 	m := &userpool.Message{MessageID: "m1", UserPoolID: "us-east-1_p", Username: "jane", DeliveryMedium: "EMAIL",
 		Destination: "jane@example.com", Subject: "s", Body: secret, TriggerSource: "t", CreatedAt: now,
 		Channel: "smtp", Status: "queued", NextAttemptAt: now}
-	if err := s.AddMessage(ctx, m); err != nil {
+	if _, err := s.IssueCode(ctx, &userpool.CodeIssue{PoolID: m.UserPoolID, At: now, Message: m}); err != nil {
 		t.Fatal(err)
 	}
 	claimed, err := s.ClaimMessages(ctx, "d", now, time.Minute, 10)

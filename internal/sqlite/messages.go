@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,22 +41,6 @@ func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
 		return insertErr("add message "+m.MessageID, err)
 	}
 	return nil
-}
-
-// AddMessage stores a message; ErrConflict if its MessageID is taken.
-func (s *Store) AddMessage(ctx context.Context, m *userpool.Message) error {
-	return insertMessage(ctx, s.db, m)
-}
-
-// PutCodeWithMessage stores a code, replacing the user's code for the same purpose, and the
-// message that carries it, in one transaction.
-func (s *Store) PutCodeWithMessage(ctx context.Context, c *userpool.Code, m *userpool.Message) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := putCode(ctx, tx, c); err != nil {
-			return err
-		}
-		return insertMessage(ctx, tx, m)
-	})
 }
 
 // ListMessages returns the messages matching f, newest first; of messages written at the
@@ -118,26 +101,6 @@ func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, 
 		return nil
 	})
 	return out, err
-}
-
-// ClaimMessage leases one queued message by id.
-func (s *Store) ClaimMessage(ctx context.Context, id, owner string, now time.Time, lease time.Duration) (*userpool.Message, error) {
-	var m *userpool.Message
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
-			WHERE id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until <= ?)`, id, micros(now)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("claimable message " + id)
-		}
-		if err != nil {
-			return fmt.Errorf("sqlite: claim message: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?`,
-			owner, micros(now.Add(lease)), id)
-		return err
-	})
-	return m, err
 }
 
 // FinishMessage records a delivery attempt's outcome if owner still holds the lease.

@@ -47,11 +47,17 @@ func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID strin
 
 // AddAuthEvent records an auth event of a user; ErrNotFound if the user does not exist.
 func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *userpool.AuthEventType) error {
-	doc, err := s.encode(e)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.addAuthEvent(ctx, tx, poolID, &userpool.UserEvent{UserSub: userSub, Event: e})
+	})
+}
+
+func (s *Store) addAuthEvent(ctx context.Context, db execer, poolID string, e *userpool.UserEvent) error {
+	doc, err := s.encode(e.Event)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode auth event: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, userSub, doc)
+	_, err = db.ExecContext(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, e.UserSub, doc)
 	if err != nil {
 		return insertErr("add auth event", err)
 	}

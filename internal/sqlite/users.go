@@ -51,23 +51,36 @@ func (s *Store) getUser(ctx context.Context, what, query string, args ...any) (*
 // the whole call with ErrAliasConflict. On success each user's Version has advanced; on
 // failure nothing is written and no Version changes.
 func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) error {
-	return s.saveUsers(ctx, nil, writes)
+	return s.saveUsers(ctx, nil, writes, nil)
 }
 
-// RedeemCode consumes the code (if its MAC is still the one given) and replaces the user,
-// in one transaction: ErrNotFound if the code is gone, ErrConflict if the user moved on, and
-// then neither happens.
-func (s *Store) RedeemCode(ctx context.Context, c *userpool.Code, u *userpool.User) error {
+// RedeemCode deletes the code if its MAC is still the one given (the comparison is part of
+// the DELETE, so of racing redemptions exactly one deletes a row), then writes the users,
+// clears the counters and records the event, in one transaction: ErrNotFound if the code is
+// gone, ErrConflict if a user moved on, and then nothing happens.
+func (s *Store) RedeemCode(ctx context.Context, r *userpool.Redemption) error {
+	c := r.Code
 	return s.saveUsers(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ? AND mac = ?`,
 			c.PoolID, c.UserSub, c.Purpose, c.MAC)
 		return deleted(res, err, c.Purpose+" code of user "+c.UserSub)
-	}, []userpool.UserWrite{{User: u}})
+	}, r.Users, func(tx *sql.Tx) error {
+		for _, k := range r.Clear {
+			if err := clearAttempts(ctx, tx, c.PoolID, k); err != nil {
+				return err
+			}
+		}
+		if r.Event != nil {
+			return s.addAuthEvent(ctx, tx, c.PoolID, r.Event)
+		}
+		return nil
+	})
 }
 
-// saveUsers writes users in one transaction, after first (when not nil) in the same one.
-func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, writes []userpool.UserWrite) error {
+// saveUsers writes users in one transaction, after first and before then (each when not
+// nil) in the same one.
+func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, writes []userpool.UserWrite, then func(tx *sql.Tx) error) error {
 	docs := make([]string, len(writes))
 	for i, w := range writes {
 		doc, err := s.encodeUser(w.User)
@@ -137,6 +150,9 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 					return fmt.Errorf("sqlite: user %s: alias %q: %w", u.Key, a, err)
 				}
 			}
+		}
+		if then != nil {
+			return then(tx)
 		}
 		return nil
 	})

@@ -168,9 +168,14 @@ func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password str
 		if !ok {
 			continue
 		}
-		m, err := s.newMessage(ctx, p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
+		m, err := s.newMessage(p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
 		if err != nil {
 			return nil, err
+		}
+		if medium == "EMAIL" {
+			if err := s.emailQuota(ctx, p, now); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, m)
 	}

@@ -32,7 +32,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.sendRecoveryCode(ctx, p, u, attr, s.clock()); err != nil && !errors.Is(err, ErrNotFound) {
+		if _, err := s.sendRecoveryCode(ctx, p, u, attr, s.clock(), nil); err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
 	}

@@ -75,7 +75,10 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 			u.TokensValidAfter = now
 		}
 		u.ModifiedAt = now
-		err := s.store.RedeemCode(ctx, code, u)
+		// The code is used up, the password set, the counters cleared and the event
+		// recorded in one write.
+		err := s.store.RedeemCode(ctx, &Redemption{Code: code, Users: []UserWrite{{User: u}},
+			Clear: recoveryCounters(u.Sub), Event: s.authEvent(p, u, "PasswordChange", "Pass", decision, ip, now)})
 		if errors.Is(err, ErrNotFound) {
 			return errExpiredCode // another request used the code first
 		}
@@ -84,12 +87,6 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	if err != nil {
 		return nil, err
 	}
-	for _, kind := range []string{kindRecoveryGuess, kindRecoveryRequest, "signin"} {
-		if err := s.store.ClearAttempts(ctx, p.ID, u.Sub, kind); err != nil {
-			return nil, err
-		}
-	}
-	s.recordEvent(ctx, p, u, "PasswordChange", "Pass", decision, ip, now)
 	// The trigger runs after the change is committed, as a "post" trigger does; its
 	// failure is the caller's answer, but the new password stands (spec §6.4).
 	if err := s.postConfirmation(ctx, p, c, u, "PostConfirmation_ConfirmForgotPassword", in.ClientMetadata); err != nil {

@@ -58,7 +58,7 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
 	if attr := signUpDestination(p, u); attr != "" {
 		to, _ := u.attr(attr)
-		if out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_SignUp", verificationMessage, now); err != nil {
+		if out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_SignUp", verificationMessage, now, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -149,29 +149,29 @@ type GroupStore interface {
 	ListUsersInGroup(ctx context.Context, poolID, group, after string, limit int) ([]*User, error)
 }
 
-// CodeStore keeps one-time codes, at most one per user and purpose.
+// CodeStore keeps one-time codes, at most one per user and purpose, and carries out the two
+// acts of their life: issuing one (with its message) and using one up (with what it changes).
 type CodeStore interface {
-	// PutCode stores a one-time code, replacing any code the user had for the same purpose
-	// (the newest code wins: of concurrent puts, the last to commit stands). ErrNotFound if
-	// the user does not exist.
-	PutCode(ctx context.Context, c *Code) error
-	// PutCodeWithMessage stores a code as PutCode does and, in the same transaction, the
-	// message that carries it.
-	PutCodeWithMessage(ctx context.Context, c *Code, m *Message) error
+	// IssueCode writes a request for a code in one transaction: it counts an attempt
+	// against each of the issue's Limits (as CountAttempt does, at At), and, only if every
+	// one has room, stores the Code (replacing the user's code for its purpose: the newest
+	// wins), the Message that carries it, and the Event. It answers -1 when it wrote all
+	// that, else the index in Limits of the first limit reached, and then writes nothing.
+	// Code and Message may be nil (a simulated request only counts). ErrNotFound if the
+	// pool or the code's user does not exist. Under concurrency the limits hold as
+	// CountAttempt's do (of concurrent issues with room for k, exactly k write), and of
+	// concurrent issues for one user and purpose the last to commit holds the code.
+	IssueCode(ctx context.Context, issue *CodeIssue) (int, error)
 	// GetCode returns the user's outstanding code for purpose, or ErrNotFound.
 	GetCode(ctx context.Context, poolID, userSub, purpose string) (*Code, error)
-	// ConsumeCode deletes the code if it is still the one whose MAC is given; it answers
-	// ErrNotFound when another call consumed or replaced it first, so that a code is used
-	// at most once however many requests race for it: exactly one of them succeeds.
-	ConsumeCode(ctx context.Context, poolID, userSub, purpose string, mac []byte) error
-	// RedeemCode consumes the code (if its MAC is still c.MAC) and replaces the user (if its
-	// stored version equals u.Version) in one transaction: ErrNotFound if the code is gone,
-	// ErrConflict if the user moved on; on either, nothing is written. On success u.Version
-	// has advanced. A password reset thus happens exactly when its code is used up; of
-	// concurrent redemptions of one code, exactly one succeeds.
-	RedeemCode(ctx context.Context, c *Code, u *User) error
-	// DeleteCodes deletes the user's outstanding codes for the given purposes (all if none).
-	DeleteCodes(ctx context.Context, poolID, userSub string, purposes ...string) error
+	// RedeemCode uses a code up in one transaction: it deletes r.Code if its MAC is still
+	// r.Code.MAC, writes r.Users as SaveUsers does, forgets the counters of r.Clear and
+	// records r.Event. ErrNotFound if the code is gone (used or replaced), ErrConflict or
+	// ErrAliasConflict as SaveUsers answers them; on any error nothing is written. On
+	// success every written user's Version has advanced. A password reset thus happens
+	// exactly when its code is used up: of concurrent redemptions of one code, exactly one
+	// succeeds, and the others answer ErrNotFound.
+	RedeemCode(ctx context.Context, r *Redemption) error
 }
 
 // AttemptStore keeps the counters of rate limits: attempts by a subject (a user's sub, a
@@ -192,10 +192,9 @@ type AttemptStore interface {
 }
 
 // OutboxStore keeps messages: those of the built-in inbox, readable by developers, and
-// those queued for a real channel, which dispatchers lease, send and finish.
+// those queued for a real channel, which dispatchers lease, send and finish. Messages are
+// written with what they are about (IssueCode, SaveUsers), never on their own.
 type OutboxStore interface {
-	// AddMessage stores a message in the built-in inbox; ErrConflict if its id exists.
-	AddMessage(ctx context.Context, m *Message) error
 	// ListMessages returns the inbox's messages matching f, newest first, read at one instant.
 	ListMessages(ctx context.Context, f MessageFilter) ([]*Message, error)
 	// ClearMessages empties the inbox.
@@ -204,9 +203,6 @@ type OutboxStore interface {
 	// whose lease is free or has run out, to owner until now+lease, oldest first. Two owners
 	// never hold the same message at once: concurrent claimers get disjoint messages.
 	ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*Message, error)
-	// ClaimMessage leases one queued message by id, as ClaimMessages does; ErrNotFound if it
-	// is not queued or is leased to someone else.
-	ClaimMessage(ctx context.Context, id, owner string, now time.Time, lease time.Duration) (*Message, error)
 	// FinishMessage records the outcome of a delivery attempt (Status, Attempts,
 	// NextAttemptAt, LastError, DeliveredAt, and Body/HTML, which a real channel wipes) and
 	// frees the lease; ErrConflict if owner no longer holds the lease. The check of the
@@ -418,6 +414,45 @@ type SigningKeyRecord struct {
 	ID        string
 	Sealed    []byte
 	CreatedAt time.Time
+}
+
+// Limit is a rate limit an act counts one attempt against: at most Max attempts of Kind by
+// Subject in the Window before the act.
+type Limit struct {
+	Subject string
+	Kind    string
+	Window  time.Duration
+	Max     int
+}
+
+// Counter names the attempts of one Kind by one Subject, which an act may clear.
+type Counter struct {
+	Subject string
+	Kind    string
+}
+
+// UserEvent is an auth event of a user, recorded with the act it describes.
+type UserEvent struct {
+	UserSub string
+	Event   *AuthEventType
+}
+
+// CodeIssue is what a request for a one-time code writes (IssueCode), all at once.
+type CodeIssue struct {
+	PoolID  string
+	At      time.Time // when the attempts are counted
+	Limits  []Limit
+	Code    *Code      // nil for a request that only counts
+	Message *Message   // the message carrying the code, or nil
+	Event   *UserEvent // nil for none
+}
+
+// Redemption is what using a one-time code up writes (RedeemCode), all at once.
+type Redemption struct {
+	Code  *Code
+	Users []UserWrite // the changes the code pays for
+	Clear []Counter   // counters of the code's pool that the success clears
+	Event *UserEvent  // nil for none
 }
 
 // AuthEventRecord is a stored auth event with its place in the user's history.
