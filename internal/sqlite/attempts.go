@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 func (s *Store) CountAttempt(ctx context.Context, poolID, subject, kind string, at time.Time,
 	window time.Duration, limit int) (bool, error) {
 	allowed := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		l := userpool.Limit{Subject: subject, Kind: kind, Window: window, Max: limit}
 		room, err := attemptRoom(ctx, tx, poolID, l, at)
 		if err != nil || !room {
@@ -36,7 +35,7 @@ func (s *Store) CountAttempt(ctx context.Context, poolID, subject, kind string, 
 // attemptRoom forgets the attempts of l that have left its window before at and reports
 // whether the window has room for one more. Inside a write transaction, which no other
 // writer enters until it ends, the answer holds until the transaction adds the attempt.
-func attemptRoom(ctx context.Context, tx *sql.Tx, poolID string, l userpool.Limit, at time.Time) (bool, error) {
+func attemptRoom(ctx context.Context, tx *txn, poolID string, l userpool.Limit, at time.Time) (bool, error) {
 	since := micros(at.Add(-l.Window))
 	if _, err := tx.ExecContext(ctx,
 		`DELETE FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? AND at <= ?`,
@@ -53,7 +52,7 @@ func attemptRoom(ctx context.Context, tx *sql.Tx, poolID string, l userpool.Limi
 }
 
 // addAttempt records one attempt of l at at; ErrNotFound if the pool does not exist.
-func addAttempt(ctx context.Context, tx *sql.Tx, poolID string, l userpool.Limit, at time.Time) error {
+func addAttempt(ctx context.Context, tx *txn, poolID string, l userpool.Limit, at time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO attempts (pool_id, subject, kind, at) VALUES (?, ?, ?, ?)`,
 		poolID, l.Subject, l.Kind, micros(at)); err != nil {
 		return insertErr("count attempt", err)
@@ -63,7 +62,7 @@ func addAttempt(ctx context.Context, tx *sql.Tx, poolID string, l userpool.Limit
 
 // ClearAttempts forgets subject's attempts of kind.
 func (s *Store) ClearAttempts(ctx context.Context, poolID, subject, kind string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		return clearAttempts(ctx, tx, poolID, userpool.Counter{Subject: subject, Kind: kind})
 	})
 }
@@ -79,7 +78,7 @@ func clearAttempts(ctx context.Context, db execer, poolID string, c userpool.Cou
 // CountAttempts returns how many of subject's attempts of kind were recorded after since.
 func (s *Store) CountAttempts(ctx context.Context, poolID, subject, kind string, since time.Time) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx,
+	if err := s.read.QueryRowContext(ctx,
 		`SELECT count(*) FROM attempts WHERE pool_id = ? AND subject = ? AND kind = ? AND at > ?`,
 		poolID, subject, kind, micros(since)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: count attempts: %w", err)

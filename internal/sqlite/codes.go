@@ -15,7 +15,7 @@ import (
 // answers ErrNotFound for a code of a user (or pool) that does not exist.
 func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, error) {
 	refused := -1
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		for i, l := range is.Limits {
 			room, err := attemptRoom(ctx, tx, is.PoolID, l, is.At)
 			if err != nil {
@@ -70,7 +70,7 @@ func (s *Store) GetCode(ctx context.Context, poolID, userSub, purpose string) (*
 		c                = userpool.Code{PoolID: poolID, UserSub: userSub, Purpose: purpose}
 		created, expires int64
 	)
-	err := s.db.QueryRowContext(ctx,
+	err := s.read.QueryRowContext(ctx,
 		`SELECT mac, created_at, expires_at FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ?`,
 		poolID, userSub, purpose).Scan(&c.MAC, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -63,7 +63,7 @@ func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY created_at DESC, seq DESC"
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list messages: %w", err)
 	}
@@ -72,7 +72,7 @@ func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*
 
 // ClearMessages empties the inbox.
 func (s *Store) ClearMessages(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM messages`); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM messages`); err != nil {
 		return fmt.Errorf("sqlite: clear messages: %w", err)
 	}
 	return nil
@@ -82,7 +82,7 @@ func (s *Store) ClearMessages(ctx context.Context) error {
 // write transaction, so two dispatchers never claim the same row.
 func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*userpool.Message, error) {
 	var out []*userpool.Message
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
 			WHERE status = 'queued' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt_at, seq LIMIT ?`, micros(now), micros(now), sqlLimit(limit))
@@ -105,7 +105,7 @@ func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, 
 
 // FinishMessage records a delivery attempt's outcome if owner still holds the lease.
 func (s *Store) FinishMessage(ctx context.Context, m *userpool.Message, owner string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+	res, err := s.exec(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
 		delivered_at = ?, body = ?, html = ?, lease_owner = NULL, lease_until = NULL
 		WHERE id = ? AND lease_owner = ?`,
 		m.Status, m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), m.Body, m.HTML,

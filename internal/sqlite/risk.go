@@ -16,7 +16,7 @@ func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfig
 	if err != nil {
 		return fmt.Errorf("sqlite: encode risk configuration: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx,
+	_, err = s.exec(ctx,
 		`INSERT INTO risk_configurations (pool_id, client_id, doc) VALUES (?, ?, ?)
 		 ON CONFLICT (pool_id, client_id) DO UPDATE SET doc = excluded.doc`,
 		deref(r.UserPoolId), deref(r.ClientId), doc)
@@ -30,7 +30,7 @@ func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfig
 // or ErrNotFound.
 func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID string) (*userpool.RiskConfigurationType, error) {
 	var doc string
-	err := s.db.QueryRowContext(ctx,
+	err := s.read.QueryRowContext(ctx,
 		`SELECT doc FROM risk_configurations WHERE pool_id = ? AND client_id = ?`, poolID, clientID).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("risk configuration")
@@ -47,7 +47,7 @@ func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID strin
 
 // AddAuthEvent records an auth event of a user; ErrNotFound if the user does not exist.
 func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *userpool.AuthEventType) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		return s.addAuthEvent(ctx, tx, poolID, &userpool.UserEvent{UserSub: userSub, Event: e})
 	})
 }
@@ -70,7 +70,7 @@ func (s *Store) ListAuthEvents(ctx context.Context, poolID, userSub string, befo
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT seq, doc FROM auth_events WHERE pool_id = ? AND user_sub = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
 		poolID, userSub, before, sqlLimit(limit))
 	if err != nil {

@@ -35,7 +35,7 @@ func (s *Store) GetUserByAlias(ctx context.Context, poolID, alias string) (*user
 }
 
 func (s *Store) getUser(ctx context.Context, what, query string, args ...any) (*userpool.User, error) {
-	u, err := s.scanUser(s.db.QueryRowContext(ctx, query, args...))
+	u, err := s.scanUser(s.read.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(what)
 	}
@@ -60,12 +60,12 @@ func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) err
 // gone, ErrConflict if a user moved on, and then nothing happens.
 func (s *Store) RedeemCode(ctx context.Context, r *userpool.Redemption) error {
 	c := r.Code
-	return s.saveUsers(ctx, func(tx *sql.Tx) error {
+	return s.saveUsers(ctx, func(ctx context.Context, tx *txn) error {
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ? AND mac = ?`,
 			c.PoolID, c.UserSub, c.Purpose, c.MAC)
 		return deleted(res, err, c.Purpose+" code of user "+c.UserSub)
-	}, r.Users, func(tx *sql.Tx) error {
+	}, r.Users, func(ctx context.Context, tx *txn) error {
 		for _, k := range r.Clear {
 			if err := clearAttempts(ctx, tx, c.PoolID, k); err != nil {
 				return err
@@ -80,7 +80,7 @@ func (s *Store) RedeemCode(ctx context.Context, r *userpool.Redemption) error {
 
 // saveUsers writes users in one transaction, after first and before then (each when not
 // nil) in the same one.
-func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, writes []userpool.UserWrite, then func(tx *sql.Tx) error) error {
+func (s *Store) saveUsers(ctx context.Context, first writeFunc, writes []userpool.UserWrite, then writeFunc) error {
 	docs := make([]string, len(writes))
 	for i, w := range writes {
 		doc, err := s.encodeUser(w.User)
@@ -90,9 +90,9 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 		docs[i] = doc
 	}
 	versions := make([]int64, len(writes))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		if first != nil {
-			if err := first(tx); err != nil {
+			if err := first(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -152,7 +152,7 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 			}
 		}
 		if then != nil {
-			return then(tx)
+			return then(ctx, tx)
 		}
 		return nil
 	})
@@ -169,13 +169,13 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 // DeleteUser removes the user; the schema's cascades take its aliases, memberships, codes
 // and sessions.
 func (s *Store) DeleteUser(ctx context.Context, poolID, key string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND key = ?`, poolID, key)
+	res, err := s.exec(ctx, `DELETE FROM users WHERE pool_id = ? AND key = ?`, poolID, key)
 	return deleted(res, err, "user "+key)
 }
 
 // ListUsers returns at most limit users with keys greater than after, in key order.
 func (s *Store) ListUsers(ctx context.Context, poolID, after string, limit int) ([]*userpool.User, error) {
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+userColumns+` FROM users u WHERE u.pool_id = ? AND u.key > ? ORDER BY u.key LIMIT ?`,
 		poolID, after, sqlLimit(limit))
 	if err != nil {
