@@ -98,7 +98,7 @@ func (s *Store) scanPool(r scanner) (*userpool.Pool, error) {
 	if err := r.Scan(&p.ID, &doc, &p.Version); err != nil {
 		return nil, err
 	}
-	if err := s.decode(doc, &p.Doc); err != nil {
+	if err := s.decodeCached("pool\x00"+p.ID, doc, &p.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode pool %s: %w", p.ID, err)
 	}
 	return &p, nil
@@ -185,7 +185,7 @@ func (s *Store) scanClient(r scanner) (*userpool.Client, error) {
 	if err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version); err != nil {
 		return nil, err
 	}
-	if err := s.decode(doc, &c.Doc); err != nil {
+	if err := s.decodeCached("client\x00"+c.PoolID+"\x00"+c.ID, doc, &c.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode client %s: %w", c.ID, err)
 	}
 	return &c, nil

@@ -55,6 +55,7 @@ type Store struct {
 	w       *writer
 	wdb     *sql.DB // the writer's connection; db itself for ":memory:"
 	docOpts json.Options
+	docs    docCache
 }
 
 var _ userpool.Store = (*Store)(nil)
