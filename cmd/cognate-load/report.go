@@ -37,6 +37,7 @@ type result struct {
 	Exhausted   bool       `json:"usersExhausted,omitempty"`
 	Ops         []*opStats `json:"ops"`
 	Argon2Rate  float64    `json:"argon2idPerSecond,omitempty"`
+	Argon2Rates []float64  `json:"argon2idPerSecondBeforeAfter,omitempty"`
 	RSS         *rss       `json:"serverRSS,omitempty"`
 }
 
@@ -113,7 +114,8 @@ func (r *result) writeText(w io.Writer) {
 		}
 	}
 	if r.Argon2Rate > 0 {
-		fmt.Fprintf(w, "bare argon2id (m=19456 KiB, t=2, p=1) on these cores: %.1f hashes/s\n", r.Argon2Rate)
+		fmt.Fprintf(w, "bare argon2id (m=19456 KiB, t=2, p=1) on these cores: %.1f hashes/s (%.1f before, %.1f after the workload)\n",
+			r.Argon2Rate, r.Argon2Rates[0], r.Argon2Rates[1])
 		for _, s := range r.Ops {
 			if s.Op == opConfirm || s.Op == opAuth {
 				fmt.Fprintf(w, "%s: %.1f%% of the bare argon2id rate\n", s.Op, 100*s.Rate/r.Argon2Rate)
