@@ -10,18 +10,25 @@ import (
 	"cognate/internal/userpool"
 )
 
-// CreateSession stores a sign-in session; ErrConflict if its id exists, ErrNotFound if its
-// user (or pool) does not.
-func (s *Store) CreateSession(ctx context.Context, se *userpool.Session) error {
-	_, err := s.exec(ctx,
-		`INSERT INTO sessions (id, pool_id, client_id, user_sub, auth_time, created_at, expires_at, revoked_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		se.ID, se.PoolID, se.ClientID, se.UserSub, micros(se.AuthTime), micros(se.CreatedAt), micros(se.ExpiresAt),
-		nullMicros(se.RevokedAt))
-	if err != nil {
-		return insertErr("create session "+se.ID, err)
-	}
-	return nil
+// StartSession stores a sign-in session and clears the given counters, in one transaction;
+// ErrConflict if its id exists, ErrNotFound if its user (or pool) does not.
+func (s *Store) StartSession(ctx context.Context, se *userpool.Session, clear ...userpool.Counter) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO sessions (id, pool_id, client_id, user_sub, auth_time, created_at, expires_at, revoked_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			se.ID, se.PoolID, se.ClientID, se.UserSub, micros(se.AuthTime), micros(se.CreatedAt), micros(se.ExpiresAt),
+			nullMicros(se.RevokedAt))
+		if err != nil {
+			return insertErr("create session "+se.ID, err)
+		}
+		for _, c := range clear {
+			if err := clearAttempts(ctx, tx, se.PoolID, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // GetSession returns the session or ErrNotFound.

@@ -196,10 +196,15 @@ func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) e
 }
 
 // afterPassword decides what a user whose password was right gets: an error for its state,
-// the NEW_PASSWORD_REQUIRED challenge, or tokens.
+// the NEW_PASSWORD_REQUIRED challenge, or tokens. A right password ends the lockout count;
+// with tokens, in the same write as the session.
 func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
-	if err := s.store.ClearAttempts(ctx, u.PoolID, u.Sub, "signin"); err != nil {
-		return nil, err
+	lockout := Counter{Subject: u.Sub, Kind: "signin"}
+	switch u.Status {
+	case StatusUnconfirmed, StatusResetRequired, StatusForceChangePassword:
+		if err := s.store.ClearAttempts(ctx, u.PoolID, lockout.Subject, lockout.Kind); err != nil {
+			return nil, err
+		}
 	}
 	switch u.Status {
 	case StatusUnconfirmed:
@@ -233,7 +238,7 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User
 		return &authOutcome{ChallengeName: ptr("NEW_PASSWORD_REQUIRED"), Session: ptr(sess),
 			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
 	}
-	res, err := s.startSession(ctx, p, c, u, now)
+	res, err := s.startSession(ctx, p, c, u, now, lockout)
 	if err != nil {
 		return nil, err
 	}

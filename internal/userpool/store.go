@@ -213,9 +213,10 @@ type OutboxStore interface {
 
 // SessionStore keeps sign-in sessions: what refresh tokens stand for.
 type SessionStore interface {
-	// CreateSession stores a sign-in session; ErrConflict if the id exists, ErrNotFound if
-	// the user does not.
-	CreateSession(ctx context.Context, s *Session) error
+	// StartSession stores a new sign-in session and, in the same transaction, forgets the
+	// counters of clear (the lockout a successful sign-in ends); ErrConflict if the id
+	// exists, ErrNotFound if the user does not, and then nothing is written.
+	StartSession(ctx context.Context, s *Session, clear ...Counter) error
 	// GetSession returns the session or ErrNotFound.
 	GetSession(ctx context.Context, id string) (*Session, error)
 	// RevokeSession marks the session revoked; revoking twice, concurrently or not, is not

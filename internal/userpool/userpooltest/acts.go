@@ -502,3 +502,26 @@ func testAuthEvents(t *testing.T, s userpool.Store) {
 	}
 	same(t, "bob's events", []string{"b0"}, eventIDs(t, s, p.ID, b.Sub))
 }
+
+// testStartSessionClears checks that a session starts with the counters it clears, and
+// that a session refused clears nothing.
+func testStartSessionClears(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p := createPool(t, s, "us-east-1_aaaa")
+	a := newUser(p.ID, "alice")
+	insertUsers(t, s, a)
+	exhaust(t, s, p.ID, a.Sub, "signin", base())
+	exhaust(t, s, p.ID, a.Sub, "other", base())
+	lockout := userpool.Counter{Subject: a.Sub, Kind: "signin"}
+	se := newSession("s1", a, "app1", base())
+	must(t, "StartSession", s.StartSession(ctx, se, lockout))
+	wantSession(t, s, se)
+	attempt(t, s, p.ID, a.Sub, "signin", base(), true)
+	attempt(t, s, p.ID, a.Sub, "other", base(), false)
+
+	for i := range limit - 1 { // with the one just counted, the lockout is full again
+		attempt(t, s, p.ID, a.Sub, "signin", base().Add(time.Duration(i)*time.Second), true)
+	}
+	wantErr(t, "StartSession with a taken id", s.StartSession(ctx, newSession("s1", a, "app1", base()), lockout), userpool.ErrConflict)
+	attempt(t, s, p.ID, a.Sub, "signin", base(), false)
+}

@@ -92,6 +92,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 
 		{"Risk/PutGet", testRiskConfiguration},
 		{"Event/AddList", testAuthEvents},
+		{"Session/StartClears", testStartSessionClears},
 
 		{"Attempt/Window", testAttemptWindow},
 		{"Attempt/Independent", testAttemptIndependent},
