@@ -9,13 +9,16 @@ import (
 	"cognate/internal/userpool"
 )
 
-// IssueCode counts the issue's attempts and, when every limit has room, stores its code,
-// message and event, in one write transaction: no other writer enters between the counts
-// and the inserts, so the limits hold however many requests race. The user's foreign key
-// answers ErrNotFound for a code of a user (or pool) that does not exist.
+// errRefused rolls back an issue a limit refused.
+var errRefused = errors.New("sqlite: limit reached")
+
+// IssueCode counts the issue's attempts and, when every limit has room, writes its users,
+// code, message and event, in one write transaction: no other writer enters between the
+// counts and the inserts, so the limits hold however many requests race. The user's
+// foreign key answers ErrNotFound for a code of a user (or pool) that does not exist.
 func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, error) {
 	refused := -1
-	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+	err := s.saveUsers(ctx, func(ctx context.Context, tx *txn) error {
 		for i, l := range is.Limits {
 			room, err := attemptRoom(ctx, tx, is.PoolID, l, is.At)
 			if err != nil {
@@ -23,7 +26,7 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 			}
 			if !room {
 				refused = i
-				return nil // what the counts forgot (attempts out of their window) may go
+				return errRefused
 			}
 		}
 		for _, l := range is.Limits {
@@ -31,6 +34,8 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 				return err
 			}
 		}
+		return nil
+	}, is.Users, func(ctx context.Context, tx *txn) error {
 		if is.Code != nil {
 			if err := putCode(ctx, tx, is.Code); err != nil {
 				return err
@@ -46,10 +51,13 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 		}
 		return nil
 	})
+	if errors.Is(err, errRefused) {
+		return refused, nil
+	}
 	if err != nil {
 		return -1, err
 	}
-	return refused, nil
+	return -1, nil
 }
 
 func putCode(ctx context.Context, db execer, c *userpool.Code) error {

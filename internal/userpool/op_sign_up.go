@@ -47,20 +47,23 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 		return nil, err
 	}
 	p.computeAliases(u)
-	switch err := s.store.SaveUsers(ctx, UserWrite{User: u, New: true}); {
+	// The user and its sign-up code (with the message carrying it) are one write.
+	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
+	create := UserWrite{User: u, New: true}
+	if attr := signUpDestination(p, u); attr != "" {
+		to, _ := u.attr(attr)
+		out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to,
+			"CustomMessage_SignUp", verificationMessage, now, &issue{users: []UserWrite{create}})
+	} else {
+		err = s.store.SaveUsers(ctx, create)
+	}
+	switch {
 	case errors.Is(err, ErrAliasConflict):
 		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
 		return nil, newError("UsernameExistsException", "User already exists")
 	case err != nil:
 		return nil, err
-	}
-	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
-	if attr := signUpDestination(p, u); attr != "" {
-		to, _ := u.attr(attr)
-		if out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_SignUp", verificationMessage, now, nil); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }

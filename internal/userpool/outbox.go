@@ -129,6 +129,7 @@ type issue struct {
 	limits   []Limit
 	refusals []error
 	event    *UserEvent
+	users    []UserWrite // written with the code, as SaveUsers writes them
 }
 
 // limit adds a limit and the error that answers it.
@@ -141,7 +142,7 @@ func (is *issue) limit(l *Limit, refusal error) {
 // write writes the issue with its code and message (either may be nil) in one transaction
 // and answers the refusal of the first limit reached.
 func (s *Service) writeIssue(ctx context.Context, p *Pool, is *issue, c *Code, m *Message, now time.Time) error {
-	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: now, Limits: is.limits, Code: c, Message: m, Event: is.event})
+	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: now, Limits: is.limits, Users: is.users, Code: c, Message: m, Event: is.event})
 	if errors.Is(err, ErrNotFound) {
 		return userNotFound()
 	}

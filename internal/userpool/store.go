@@ -154,11 +154,13 @@ type GroupStore interface {
 type CodeStore interface {
 	// IssueCode writes a request for a code in one transaction: it counts an attempt
 	// against each of the issue's Limits (as CountAttempt does, at At), and, only if every
-	// one has room, stores the Code (replacing the user's code for its purpose: the newest
+	// one has room, writes the Users (as SaveUsers does: a new user, or the change the code
+	// comes with), stores the Code (replacing the user's code for its purpose: the newest
 	// wins), the Message that carries it, and the Event. It answers -1 when it wrote all
 	// that, else the index in Limits of the first limit reached, and then writes nothing.
 	// Code and Message may be nil (a simulated request only counts). ErrNotFound if the
-	// pool or the code's user does not exist. Under concurrency the limits hold as
+	// pool or the code's user does not exist; the user writes answer as SaveUsers does,
+	// and on any error nothing is written. Under concurrency the limits hold as
 	// CountAttempt's do (of concurrent issues with room for k, exactly k write), and of
 	// concurrent issues for one user and purpose the last to commit holds the code.
 	IssueCode(ctx context.Context, issue *CodeIssue) (int, error)
@@ -443,9 +445,10 @@ type CodeIssue struct {
 	PoolID  string
 	At      time.Time // when the attempts are counted
 	Limits  []Limit
-	Code    *Code      // nil for a request that only counts
-	Message *Message   // the message carrying the code, or nil
-	Event   *UserEvent // nil for none
+	Users   []UserWrite // written before the code, which may be for a user they create
+	Code    *Code       // nil for a request that only counts
+	Message *Message    // the message carrying the code, or nil
+	Event   *UserEvent  // nil for none
 }
 
 // Redemption is what using a one-time code up writes (RedeemCode), all at once.

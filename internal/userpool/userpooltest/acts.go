@@ -525,3 +525,42 @@ func testStartSessionClears(t *testing.T, s userpool.Store) {
 	wantErr(t, "StartSession with a taken id", s.StartSession(ctx, newSession("s1", a, "app1", base()), lockout), userpool.ErrConflict)
 	attempt(t, s, p.ID, a.Sub, "signin", base(), false)
 }
+
+// testIssueCodeWithUsers checks an issue that writes users too: a new user and its code
+// land together, and a user write that fails (a stale version, a taken alias) writes
+// neither the code, nor the message, nor the counts.
+func testIssueCodeWithUsers(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p := createPool(t, s, "us-east-1_aaaa")
+	at := base()
+	limits := []userpool.Limit{{Subject: "pool", Kind: "email-daily", Window: 24 * time.Hour, Max: 10}}
+	a := newUser(p.ID, "alice", "email:alice@example.com")
+	c := newCode(a, "signup", at, 1)
+	m := newMessage("signup-a", p.ID, "alice", "alice@example.com", at)
+	refused, err := s.IssueCode(ctx, &userpool.CodeIssue{PoolID: p.ID, At: at, Limits: limits,
+		Users: []userpool.UserWrite{{User: a, New: true}}, Code: c, Message: m})
+	must(t, "IssueCode with a new user", err)
+	if refused != -1 || a.Version != 1 {
+		t.Fatalf("IssueCode with a new user: answered %d, version %d", refused, a.Version)
+	}
+	wantUser(t, s, a)
+	wantCode(t, s, c)
+
+	stale := *a
+	stale.Version = 0
+	stale.Status = "RESET_REQUIRED"
+	_, err = s.IssueCode(ctx, &userpool.CodeIssue{PoolID: p.ID, At: at, Limits: limits,
+		Users: []userpool.UserWrite{{User: &stale}}, Code: newCode(a, "recovery", at, 2), Message: newMessage("stale-m", p.ID, "alice", "alice@example.com", at)})
+	wantErr(t, "IssueCode with a stale user", err, userpool.ErrConflict)
+	b := newUser(p.ID, "bob", "email:alice@example.com")
+	_, err = s.IssueCode(ctx, &userpool.CodeIssue{PoolID: p.ID, At: at, Limits: limits,
+		Users: []userpool.UserWrite{{User: b, New: true}}, Code: newCode(b, "signup", at, 3), Message: newMessage("taken-m", p.ID, "bob", "alice@example.com", at)})
+	wantErr(t, "IssueCode taking an alias", err, userpool.ErrAliasConflict)
+	wantUser(t, s, a)
+	wantNoCode(t, s, p.ID, a.Sub, "recovery")
+	wantNoUser(t, s, p.ID, "bob")
+	same(t, "messages", []*userpool.Message{m}, listMessages(t, s, userpool.MessageFilter{UserPoolID: p.ID}))
+	if n := countOf(t, s, p.ID, "pool", "email-daily", at); n != 1 {
+		t.Fatalf("failed issues counted: %d counts, want 1", n)
+	}
+}

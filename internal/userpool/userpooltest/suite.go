@@ -82,6 +82,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Code/RedeemClearsAndRecords", testRedeemClearsAndRecords},
 		{"Code/Issue", testIssueCode},
 		{"Code/IssueRace", testIssueCodeRace},
+		{"Code/IssueWithUsers", testIssueCodeWithUsers},
 
 		{"Outbox/ClaimFinish", testOutboxClaimFinish},
 		{"Outbox/ClaimRace", testOutboxClaimRace},
