@@ -107,22 +107,6 @@ func (s *Service) quotaLimit(p *Pool, medium string) *Limit {
 	return &Limit{Subject: "pool", Kind: kindEmailDaily, Window: 24 * time.Hour, Max: s.emailDailyQuota}
 }
 
-// emailQuota counts one email against the quota on its own (see quotaLimit).
-func (s *Service) emailQuota(ctx context.Context, p *Pool, now time.Time) error {
-	l := s.quotaLimit(p, "EMAIL")
-	if l == nil {
-		return nil
-	}
-	ok, err := s.store.CountAttempt(ctx, p.ID, l.Subject, l.Kind, now, l.Window, l.Max)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errEmailQuota
-	}
-	return nil
-}
-
 // issue is a request for a code as an operation puts it together: the limits it counts
 // against (with the answer each gives when reached) and the auth event it leaves.
 type issue struct {

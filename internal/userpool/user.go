@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"regexp"
@@ -134,7 +135,7 @@ func (s *Service) updateUser(ctx context.Context, poolID, username string, chang
 			return err
 		}
 		p.computeAliases(u)
-		return s.store.SaveUsers(ctx, UserWrite{User: u})
+		return s.saveUsers(ctx, p, UserWrite{User: u})
 	})
 	switch {
 	case errors.Is(err, ErrAliasConflict):
@@ -145,6 +146,28 @@ func (s *Service) updateUser(ctx context.Context, poolID, username string, chang
 		return nil, err
 	}
 	return u, nil
+}
+
+// saveUsers writes users with the messages of their Outbox, counting an email among them
+// against the pool's email quota in the same transaction (IssueCode); answers as
+// SaveUsers does, or errEmailQuota with nothing written.
+func (s *Service) saveUsers(ctx context.Context, p *Pool, writes ...UserWrite) error {
+	var quota *Limit
+	for _, w := range writes {
+		for _, m := range w.User.Outbox {
+			quota = cmp.Or(quota, s.quotaLimit(p, m.DeliveryMedium))
+		}
+	}
+	if quota == nil {
+		return s.store.SaveUsers(ctx, writes...)
+	}
+	is := &issue{users: writes}
+	is.limit(quota, errEmailQuota)
+	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: s.clock(), Limits: is.limits, Users: writes})
+	if err == nil && refused >= 0 {
+		return is.refusals[refused]
+	}
+	return err
 }
 
 // aliasExists is the error for an alias another user holds: it names the attribute whose
