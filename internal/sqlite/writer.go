@@ -126,6 +126,23 @@ func (w *writer) run() {
 	}
 }
 
+// panicked is the error of a request whose part of the transaction panicked: the writer
+// serves every request of the process and must outlive a bug in one.
+type panicked struct{ value any }
+
+func (p *panicked) Error() string { return fmt.Sprintf("sqlite: a write panicked: %v", p.value) }
+
+// call runs a request's part of the transaction under a context its caller cannot cancel,
+// turning a panic into an error.
+func call(r *writeRequest, tx *txn) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicked{v}
+		}
+	}()
+	return r.fn(context.WithoutCancel(r.ctx), tx)
+}
+
 // keep prepares, between transactions, the statements the last one ran unprepared.
 func (w *writer) keep() {
 	for q := range w.toKeep {
@@ -185,7 +202,7 @@ func (w *writer) commit(batch []*writeRequest) {
 	if len(live) == 1 {
 		// Alone, a request needs no savepoint: its failure is the transaction's.
 		r := live[0]
-		if r.err = r.fn(context.WithoutCancel(r.ctx), tx); r.err != nil {
+		if r.err = call(r, tx); r.err != nil {
 			sqlTx.Rollback()
 			return
 		}
@@ -203,7 +220,14 @@ func (w *writer) commit(batch []*writeRequest) {
 			failAll(fmt.Errorf("sqlite: savepoint: %w", err))
 			return
 		}
-		if r.err = r.fn(ctx, tx); r.err != nil {
+		if r.err = call(r, tx); r.err != nil {
+			var p *panicked
+			if errors.As(r.err, &p) {
+				// Who knows what the request left half done: nothing of the batch stays.
+				sqlTx.Rollback()
+				failAll(r.err)
+				return
+			}
 			_, err := tx.ExecContext(ctx, "ROLLBACK TO request")
 			if err == nil {
 				_, err = tx.ExecContext(ctx, "RELEASE request")

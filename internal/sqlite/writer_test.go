@@ -101,3 +101,21 @@ func TestWriteCancelledWhileQueued(t *testing.T) {
 		t.Fatalf("the cancelled write was written: %v", err)
 	}
 }
+
+// TestWriterOutlivesAPanic answers a write that panics with an error and goes on writing.
+func TestWriterOutlivesAPanic(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, ":memory:", DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.inTx(ctx, func(ctx context.Context, tx *txn) error { panic("a bug") })
+	var p *panicked
+	if !errors.As(err, &p) {
+		t.Fatalf("a panicking write answered %v", err)
+	}
+	if err := s.CreatePool(ctx, &userpool.Pool{ID: "us-east-1_after"}); err != nil {
+		t.Fatalf("a write after the panic: %v", err)
+	}
+}
