@@ -28,6 +28,7 @@ type Config struct {
 	SecretKey   string
 	PublicURL   string
 	TokenIssuer string
+	PprofAddr   string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -87,6 +88,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"The URL clients reach cognate at (https://auth.example.com); links in messages, token issuers and the discovery document are built from it, never from a request's Host header. Default: http:// and the address cognate listens on. (COGNATE_PUBLIC_URL)")
 	fs.StringVar(&c.TokenIssuer, "token-issuer", env("COGNATE_TOKEN_ISSUER", "url"),
 		"The iss claim of tokens: url (<public URL>/<pool id>, where cognate serves the discovery document) or aws (https://cognito-idp.<region>.amazonaws.com/<pool id>, as AWS's verifiers expect; the JWKS is still cognate's). (COGNATE_TOKEN_ISSUER)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("COGNATE_PPROF_ADDR", ""),
+		"Serve Go's profiler (net/http/pprof) on this loopback address, host:port; empty: not served. (COGNATE_PPROF_ADDR)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -156,6 +159,10 @@ func (c *Config) Validate() error {
 	}
 	if c.Store == "" {
 		errs = append(errs, errors.New("--store must not be empty"))
+	}
+	if c.PprofAddr != "" && !server.IsLoopback(c.PprofAddr) {
+		// The profiler shows memory and goroutine stacks: nothing for another machine to read.
+		errs = append(errs, fmt.Errorf("--pprof-addr %q must be a loopback address", c.PprofAddr))
 	}
 	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
 		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))

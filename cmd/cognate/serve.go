@@ -173,6 +173,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	defer func() { stopDispatch(); <-dispatched }()
 
+	if c.PprofAddr != "" {
+		stopProfiler, err := serveProfiler(c.PprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopProfiler()
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

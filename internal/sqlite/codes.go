@@ -5,15 +5,59 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"cognate/internal/userpool"
 )
 
-// PutCode stores a one-time code, replacing the user's code for the same purpose; the
-// foreign key to users answers ErrNotFound for a user (or pool) that does not exist.
-func (s *Store) PutCode(ctx context.Context, c *userpool.Code) error {
-	return putCode(ctx, s.db, c)
+// errRefused rolls back an issue a limit refused.
+var errRefused = errors.New("sqlite: limit reached")
+
+// IssueCode counts the issue's attempts and, when every limit has room, writes its users,
+// code, message and event, in one write transaction: no other writer enters between the
+// counts and the inserts, so the limits hold however many requests race. The user's
+// foreign key answers ErrNotFound for a code of a user (or pool) that does not exist.
+func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, error) {
+	refused := -1
+	err := s.saveUsers(ctx, func(ctx context.Context, tx *txn) error {
+		for i, l := range is.Limits {
+			room, err := attemptRoom(ctx, tx, is.PoolID, l, is.At)
+			if err != nil {
+				return err
+			}
+			if !room {
+				refused = i
+				return errRefused
+			}
+		}
+		for _, l := range is.Limits {
+			if err := addAttempt(ctx, tx, is.PoolID, l, is.At); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, is.Users, func(ctx context.Context, tx *txn) error {
+		if is.Code != nil {
+			if err := putCode(ctx, tx, is.Code); err != nil {
+				return err
+			}
+		}
+		if is.Message != nil {
+			if err := insertMessage(ctx, tx, is.Message); err != nil {
+				return err
+			}
+		}
+		if is.Event != nil {
+			return s.addAuthEvent(ctx, tx, is.PoolID, is.Event)
+		}
+		return nil
+	})
+	if errors.Is(err, errRefused) {
+		return refused, nil
+	}
+	if err != nil {
+		return -1, err
+	}
+	return -1, nil
 }
 
 func putCode(ctx context.Context, db execer, c *userpool.Code) error {
@@ -34,7 +78,7 @@ func (s *Store) GetCode(ctx context.Context, poolID, userSub, purpose string) (*
 		c                = userpool.Code{PoolID: poolID, UserSub: userSub, Purpose: purpose}
 		created, expires int64
 	)
-	err := s.db.QueryRowContext(ctx,
+	err := s.read.QueryRowContext(ctx,
 		`SELECT mac, created_at, expires_at FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ?`,
 		poolID, userSub, purpose).Scan(&c.MAC, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -45,32 +89,4 @@ func (s *Store) GetCode(ctx context.Context, poolID, userSub, purpose string) (*
 	}
 	c.CreatedAt, c.ExpiresAt = fromMicros(created), fromMicros(expires)
 	return &c, nil
-}
-
-// ConsumeCode deletes the code if its MAC is still mac. The comparison is part of the
-// DELETE, so of racing calls exactly one deletes a row; the others, and a call with the MAC
-// of a code since replaced, find none and answer ErrNotFound. Comparing in constant time
-// is the caller's business: this compares MACs, not codes.
-func (s *Store) ConsumeCode(ctx context.Context, poolID, userSub, purpose string, mac []byte) error {
-	res, err := s.db.ExecContext(ctx,
-		`DELETE FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ? AND mac = ?`,
-		poolID, userSub, purpose, mac)
-	return deleted(res, err, purpose+" code of user "+userSub)
-}
-
-// DeleteCodes deletes the user's codes for the given purposes, or all of them if none are
-// given. Deleting what is not there is not an error.
-func (s *Store) DeleteCodes(ctx context.Context, poolID, userSub string, purposes ...string) error {
-	query := `DELETE FROM codes WHERE pool_id = ? AND user_sub = ?`
-	args := []any{poolID, userSub}
-	if len(purposes) > 0 {
-		query += ` AND purpose IN (?` + strings.Repeat(", ?", len(purposes)-1) + `)`
-		for _, p := range purposes {
-			args = append(args, p)
-		}
-	}
-	if _, err := s.db.ExecContext(ctx, query, args...); err != nil {
-		return fmt.Errorf("sqlite: delete codes of user %s: %w", userSub, err)
-	}
-	return nil
 }

@@ -14,7 +14,7 @@ const groupColumns = `g.pool_id, g.name, g.description, g.role_arn, g.precedence
 // CreateGroup stores a new group; ErrConflict if the name exists in the pool, ErrNotFound if
 // the pool does not exist.
 func (s *Store) CreateGroup(ctx context.Context, g *userpool.Group) error {
-	_, err := s.db.ExecContext(ctx,
+	_, err := s.exec(ctx,
 		`INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, modified_at)
 		 VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		g.PoolID, g.Name, g.Description, g.RoleArn, g.Precedence, micros(g.CreatedAt), micros(g.ModifiedAt))
@@ -26,7 +26,7 @@ func (s *Store) CreateGroup(ctx context.Context, g *userpool.Group) error {
 
 // GetGroup returns the group or ErrNotFound.
 func (s *Store) GetGroup(ctx context.Context, poolID, name string) (*userpool.Group, error) {
-	g, err := scanGroup(s.db.QueryRowContext(ctx,
+	g, err := scanGroup(s.read.QueryRowContext(ctx,
 		`SELECT `+groupColumns+` FROM groups g WHERE g.pool_id = ? AND g.name = ?`, poolID, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("group " + name)
@@ -39,7 +39,7 @@ func (s *Store) GetGroup(ctx context.Context, poolID, name string) (*userpool.Gr
 
 // UpdateGroup replaces the group or answers ErrNotFound.
 func (s *Store) UpdateGroup(ctx context.Context, g *userpool.Group) error {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.exec(ctx,
 		`UPDATE groups SET description = ?, role_arn = ?, precedence = ?, created_at = ?, modified_at = ?
 		 WHERE pool_id = ? AND name = ?`,
 		g.Description, g.RoleArn, g.Precedence, micros(g.CreatedAt), micros(g.ModifiedAt), g.PoolID, g.Name)
@@ -56,13 +56,13 @@ func (s *Store) UpdateGroup(ctx context.Context, g *userpool.Group) error {
 
 // DeleteGroup removes the group; the schema's cascade takes its memberships.
 func (s *Store) DeleteGroup(ctx context.Context, poolID, name string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM groups WHERE pool_id = ? AND name = ?`, poolID, name)
+	res, err := s.exec(ctx, `DELETE FROM groups WHERE pool_id = ? AND name = ?`, poolID, name)
 	return deleted(res, err, "group "+name)
 }
 
 // ListGroups returns at most limit groups with names greater than after, in name order.
 func (s *Store) ListGroups(ctx context.Context, poolID, after string, limit int) ([]*userpool.Group, error) {
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+groupColumns+` FROM groups g WHERE g.pool_id = ? AND g.name > ? ORDER BY g.name LIMIT ?`,
 		poolID, after, sqlLimit(limit))
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Store) ListGroups(ctx context.Context, poolID, after string, limit int)
 // AddUserToGroup makes the user a member; adding a member again is not an error.
 // The foreign keys answer ErrNotFound for a missing user or group.
 func (s *Store) AddUserToGroup(ctx context.Context, poolID, userKey, group string) error {
-	_, err := s.db.ExecContext(ctx,
+	_, err := s.exec(ctx,
 		`INSERT INTO group_members (pool_id, group_name, user_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		poolID, group, userKey)
 	if err != nil {
@@ -85,7 +85,7 @@ func (s *Store) AddUserToGroup(ctx context.Context, poolID, userKey, group strin
 
 // RemoveUserFromGroup ends a membership; removing a non-member is not an error.
 func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, userKey, group string) error {
-	_, err := s.db.ExecContext(ctx,
+	_, err := s.exec(ctx,
 		`DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND user_key = ?`, poolID, group, userKey)
 	if err != nil {
 		return fmt.Errorf("sqlite: remove user %s from group %s: %w", userKey, group, err)
@@ -96,7 +96,7 @@ func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, userKey, group 
 // ListGroupsForUser returns at most limit of the user's groups with names greater than
 // after, in name order.
 func (s *Store) ListGroupsForUser(ctx context.Context, poolID, userKey, after string, limit int) ([]*userpool.Group, error) {
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+groupColumns+` FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
 		 WHERE m.pool_id = ? AND m.user_key = ? AND m.group_name > ? ORDER BY m.group_name LIMIT ?`,
 		poolID, userKey, after, sqlLimit(limit))
@@ -108,7 +108,7 @@ func (s *Store) ListGroupsForUser(ctx context.Context, poolID, userKey, after st
 
 // ListUsersInGroup returns at most limit members with keys greater than after, in key order.
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group, after string, limit int) ([]*userpool.User, error) {
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+userColumns+` FROM group_members m JOIN users u ON u.pool_id = m.pool_id AND u.key = m.user_key
 		 WHERE m.pool_id = ? AND m.group_name = ? AND m.user_key > ? ORDER BY m.user_key LIMIT ?`,
 		poolID, group, after, sqlLimit(limit))

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 // TestPragmas checks the settings every connection of a file database must have: they are
 // per connection, so a pool that opened a second connection without them would lose
 // foreign keys (and with them the cascades) or durability without any test noticing.
+// Readers also may not write (query_only): every write goes through the writer.
 func TestPragmas(t *testing.T) {
 	ctx := t.Context()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "cognate.db"), DefaultOptions())
@@ -23,9 +25,17 @@ func TestPragmas(t *testing.T) {
 	}
 	defer s.Close()
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000"}
-	// Hold three connections at once so that each is a different one.
-	for i := range 3 {
-		c, err := s.db.Conn(ctx)
+	checkPragmas(t, s.wdb, "the writer", 1, want)
+	want["query_only"] = "1"
+	checkPragmas(t, s.db, "a reader", 3, want)
+}
+
+func checkPragmas(t *testing.T, db *sql.DB, what string, conns int, want map[string]string) {
+	t.Helper()
+	ctx := t.Context()
+	// Hold conns connections at once so that each is a different one.
+	for i := range conns {
+		c, err := db.Conn(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +46,7 @@ func TestPragmas(t *testing.T) {
 				t.Fatalf("PRAGMA %s: %v", name, err)
 			}
 			if got != v {
-				t.Errorf("connection %d: PRAGMA %s = %s, want %s", i, name, got, v)
+				t.Errorf("%s, connection %d: PRAGMA %s = %s, want %s", what, i, name, got, v)
 			}
 		}
 	}
@@ -50,7 +60,7 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -122,7 +132,7 @@ func TestWipedBodyLeavesNoTrace(t *testing.T) {
 	m := &userpool.Message{MessageID: "m1", UserPoolID: "us-east-1_p", Username: "jane", DeliveryMedium: "EMAIL",
 		Destination: "jane@example.com", Subject: "s", Body: secret, TriggerSource: "t", CreatedAt: now,
 		Channel: "smtp", Status: "queued", NextAttemptAt: now}
-	if err := s.AddMessage(ctx, m); err != nil {
+	if _, err := s.IssueCode(ctx, &userpool.CodeIssue{PoolID: m.UserPoolID, At: now, Message: m}); err != nil {
 		t.Fatal(err)
 	}
 	claimed, err := s.ClaimMessages(ctx, "d", now, time.Minute, 10)

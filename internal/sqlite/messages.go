@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -44,22 +43,6 @@ func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
 	return nil
 }
 
-// AddMessage stores a message; ErrConflict if its MessageID is taken.
-func (s *Store) AddMessage(ctx context.Context, m *userpool.Message) error {
-	return insertMessage(ctx, s.db, m)
-}
-
-// PutCodeWithMessage stores a code, replacing the user's code for the same purpose, and the
-// message that carries it, in one transaction.
-func (s *Store) PutCodeWithMessage(ctx context.Context, c *userpool.Code, m *userpool.Message) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := putCode(ctx, tx, c); err != nil {
-			return err
-		}
-		return insertMessage(ctx, tx, m)
-	})
-}
-
 // ListMessages returns the messages matching f, newest first; of messages written at the
 // same instant, the one added last comes first.
 func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*userpool.Message, error) {
@@ -80,7 +63,7 @@ func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY created_at DESC, seq DESC"
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list messages: %w", err)
 	}
@@ -89,7 +72,7 @@ func (s *Store) ListMessages(ctx context.Context, f userpool.MessageFilter) ([]*
 
 // ClearMessages empties the inbox.
 func (s *Store) ClearMessages(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM messages`); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM messages`); err != nil {
 		return fmt.Errorf("sqlite: clear messages: %w", err)
 	}
 	return nil
@@ -99,7 +82,7 @@ func (s *Store) ClearMessages(ctx context.Context) error {
 // write transaction, so two dispatchers never claim the same row.
 func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]*userpool.Message, error) {
 	var out []*userpool.Message
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
 			WHERE status = 'queued' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
 			ORDER BY next_attempt_at, seq LIMIT ?`, micros(now), micros(now), sqlLimit(limit))
@@ -120,29 +103,9 @@ func (s *Store) ClaimMessages(ctx context.Context, owner string, now time.Time, 
 	return out, err
 }
 
-// ClaimMessage leases one queued message by id.
-func (s *Store) ClaimMessage(ctx context.Context, id, owner string, now time.Time, lease time.Duration) (*userpool.Message, error) {
-	var m *userpool.Message
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
-			WHERE id = ? AND status = 'queued' AND (lease_until IS NULL OR lease_until <= ?)`, id, micros(now)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("claimable message " + id)
-		}
-		if err != nil {
-			return fmt.Errorf("sqlite: claim message: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE messages SET lease_owner = ?, lease_until = ? WHERE id = ?`,
-			owner, micros(now.Add(lease)), id)
-		return err
-	})
-	return m, err
-}
-
 // FinishMessage records a delivery attempt's outcome if owner still holds the lease.
 func (s *Store) FinishMessage(ctx context.Context, m *userpool.Message, owner string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+	res, err := s.exec(ctx, `UPDATE messages SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
 		delivered_at = ?, body = ?, html = ?, lease_owner = NULL, lease_until = NULL
 		WHERE id = ? AND lease_owner = ?`,
 		m.Status, m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), m.Body, m.HTML,

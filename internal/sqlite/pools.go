@@ -15,7 +15,7 @@ func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO pools (id, doc, version) VALUES (?, ?, 1)`, p.ID, doc); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO pools (id, doc, version) VALUES (?, ?, 1)`, p.ID, doc); err != nil {
 		return insertErr("create pool "+p.ID, err)
 	}
 	p.Version = 1
@@ -24,7 +24,7 @@ func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
 
 // GetPool returns the pool or ErrNotFound.
 func (s *Store) GetPool(ctx context.Context, id string) (*userpool.Pool, error) {
-	p, err := s.scanPool(s.db.QueryRowContext(ctx, `SELECT id, doc, version FROM pools WHERE id = ?`, id))
+	p, err := s.scanPool(s.read.QueryRowContext(ctx, `SELECT id, doc, version FROM pools WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("pool " + id)
 	}
@@ -37,7 +37,7 @@ func (s *Store) UpdatePool(ctx context.Context, p *userpool.Pool) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE pools SET doc = ?, version = version + 1 WHERE id = ? AND version = ?`,
+	res, err := s.exec(ctx, `UPDATE pools SET doc = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		doc, p.ID, p.Version)
 	if err != nil {
 		return fmt.Errorf("sqlite: update pool %s: %w", p.ID, err)
@@ -52,7 +52,7 @@ func (s *Store) UpdatePool(ctx context.Context, p *userpool.Pool) error {
 // DeletePool removes the pool with its clients, users (with their codes and sessions),
 // groups, attempts and messages, or answers ErrNotFound.
 func (s *Store) DeletePool(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		// The schema's cascades take clients, users, aliases, groups, memberships, codes,
 		// sessions and attempts.
 		res, err := tx.ExecContext(ctx, `DELETE FROM pools WHERE id = ?`, id)
@@ -73,7 +73,7 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 
 // ListPools returns at most limit pools with ids greater than after, in id order.
 func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*userpool.Pool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, doc, version FROM pools WHERE id > ? ORDER BY id LIMIT ?`,
+	rows, err := s.read.QueryContext(ctx, `SELECT id, doc, version FROM pools WHERE id > ? ORDER BY id LIMIT ?`,
 		after, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list pools: %w", err)
@@ -84,7 +84,7 @@ func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*user
 // CountUsers returns how many users the pool has (0 for a pool that does not exist).
 func (s *Store) CountUsers(ctx context.Context, poolID string) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n); err != nil {
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE pool_id = ?`, poolID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: count users: %w", err)
 	}
 	return n, nil
@@ -98,7 +98,7 @@ func (s *Store) scanPool(r scanner) (*userpool.Pool, error) {
 	if err := r.Scan(&p.ID, &doc, &p.Version); err != nil {
 		return nil, err
 	}
-	if err := s.decode(doc, &p.Doc); err != nil {
+	if err := s.decodeCached("pool\x00"+p.ID, doc, &p.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode pool %s: %w", p.ID, err)
 	}
 	return &p, nil
@@ -111,7 +111,7 @@ func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode client %s: %w", c.ID, err)
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO clients (id, pool_id, doc, version) VALUES (?, ?, ?, 1)`,
+	if _, err := s.exec(ctx, `INSERT INTO clients (id, pool_id, doc, version) VALUES (?, ?, ?, 1)`,
 		c.ID, c.PoolID, doc); err != nil {
 		return insertErr("create client "+c.ID, err)
 	}
@@ -121,7 +121,7 @@ func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
 
 // GetClient returns the pool's client or ErrNotFound.
 func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (*userpool.Client, error) {
-	c, err := s.scanClient(s.db.QueryRowContext(ctx,
+	c, err := s.scanClient(s.read.QueryRowContext(ctx,
 		`SELECT pool_id, id, doc, version FROM clients WHERE pool_id = ? AND id = ?`, poolID, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("client " + clientID)
@@ -131,7 +131,7 @@ func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (*userpo
 
 // FindClient returns the client with this id in whichever pool has it, or ErrNotFound.
 func (s *Store) FindClient(ctx context.Context, clientID string) (*userpool.Client, error) {
-	c, err := s.scanClient(s.db.QueryRowContext(ctx,
+	c, err := s.scanClient(s.read.QueryRowContext(ctx,
 		`SELECT pool_id, id, doc, version FROM clients WHERE id = ?`, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("client " + clientID)
@@ -146,7 +146,7 @@ func (s *Store) UpdateClient(ctx context.Context, c *userpool.Client) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode client %s: %w", c.ID, err)
 	}
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.exec(ctx,
 		`UPDATE clients SET doc = ?, version = version + 1 WHERE pool_id = ? AND id = ? AND version = ?`,
 		doc, c.PoolID, c.ID, c.Version)
 	if err != nil {
@@ -162,13 +162,13 @@ func (s *Store) UpdateClient(ctx context.Context, c *userpool.Client) error {
 
 // DeleteClient removes the client or answers ErrNotFound.
 func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM clients WHERE pool_id = ? AND id = ?`, poolID, clientID)
+	res, err := s.exec(ctx, `DELETE FROM clients WHERE pool_id = ? AND id = ?`, poolID, clientID)
 	return deleted(res, err, "client "+clientID)
 }
 
 // ListClients returns at most limit of the pool's clients with ids greater than after, in id order.
 func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int) ([]*userpool.Client, error) {
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT pool_id, id, doc, version FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`,
 		poolID, after, sqlLimit(limit))
 	if err != nil {
@@ -185,13 +185,13 @@ func (s *Store) scanClient(r scanner) (*userpool.Client, error) {
 	if err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version); err != nil {
 		return nil, err
 	}
-	if err := s.decode(doc, &c.Doc); err != nil {
+	if err := s.decodeCached("client\x00"+c.PoolID+"\x00"+c.ID, doc, &c.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode client %s: %w", c.ID, err)
 	}
 	return &c, nil
 }
 
-// querier is what *sql.DB and *sql.Tx share.
+// querier is what *sql.DB and *txn share.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

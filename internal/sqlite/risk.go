@@ -16,7 +16,7 @@ func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfig
 	if err != nil {
 		return fmt.Errorf("sqlite: encode risk configuration: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx,
+	_, err = s.exec(ctx,
 		`INSERT INTO risk_configurations (pool_id, client_id, doc) VALUES (?, ?, ?)
 		 ON CONFLICT (pool_id, client_id) DO UPDATE SET doc = excluded.doc`,
 		deref(r.UserPoolId), deref(r.ClientId), doc)
@@ -30,7 +30,7 @@ func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfig
 // or ErrNotFound.
 func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID string) (*userpool.RiskConfigurationType, error) {
 	var doc string
-	err := s.db.QueryRowContext(ctx,
+	err := s.read.QueryRowContext(ctx,
 		`SELECT doc FROM risk_configurations WHERE pool_id = ? AND client_id = ?`, poolID, clientID).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("risk configuration")
@@ -47,11 +47,17 @@ func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID strin
 
 // AddAuthEvent records an auth event of a user; ErrNotFound if the user does not exist.
 func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *userpool.AuthEventType) error {
-	doc, err := s.encode(e)
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		return s.addAuthEvent(ctx, tx, poolID, &userpool.UserEvent{UserSub: userSub, Event: e})
+	})
+}
+
+func (s *Store) addAuthEvent(ctx context.Context, db execer, poolID string, e *userpool.UserEvent) error {
+	doc, err := s.encode(e.Event)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode auth event: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, userSub, doc)
+	_, err = db.ExecContext(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, e.UserSub, doc)
 	if err != nil {
 		return insertErr("add auth event", err)
 	}
@@ -64,7 +70,7 @@ func (s *Store) ListAuthEvents(ctx context.Context, poolID, userSub string, befo
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT seq, doc FROM auth_events WHERE pool_id = ? AND user_sub = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
 		poolID, userSub, before, sqlLimit(limit))
 	if err != nil {

@@ -10,18 +10,25 @@ import (
 	"cognate/internal/userpool"
 )
 
-// CreateSession stores a sign-in session; ErrConflict if its id exists, ErrNotFound if its
-// user (or pool) does not.
-func (s *Store) CreateSession(ctx context.Context, se *userpool.Session) error {
-	_, err := s.db.ExecContext(ctx,
-		`INSERT INTO sessions (id, pool_id, client_id, user_sub, auth_time, created_at, expires_at, revoked_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		se.ID, se.PoolID, se.ClientID, se.UserSub, micros(se.AuthTime), micros(se.CreatedAt), micros(se.ExpiresAt),
-		nullMicros(se.RevokedAt))
-	if err != nil {
-		return insertErr("create session "+se.ID, err)
-	}
-	return nil
+// StartSession stores a sign-in session and clears the given counters, in one transaction;
+// ErrConflict if its id exists, ErrNotFound if its user (or pool) does not.
+func (s *Store) StartSession(ctx context.Context, se *userpool.Session, clear ...userpool.Counter) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO sessions (id, pool_id, client_id, user_sub, auth_time, created_at, expires_at, revoked_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			se.ID, se.PoolID, se.ClientID, se.UserSub, micros(se.AuthTime), micros(se.CreatedAt), micros(se.ExpiresAt),
+			nullMicros(se.RevokedAt))
+		if err != nil {
+			return insertErr("create session "+se.ID, err)
+		}
+		for _, c := range clear {
+			if err := clearAttempts(ctx, tx, se.PoolID, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // GetSession returns the session or ErrNotFound.
@@ -31,7 +38,7 @@ func (s *Store) GetSession(ctx context.Context, id string) (*userpool.Session, e
 		authTime, created, expires int64
 		revoked                    sql.Null[int64]
 	)
-	err := s.db.QueryRowContext(ctx,
+	err := s.read.QueryRowContext(ctx,
 		`SELECT id, pool_id, client_id, user_sub, auth_time, created_at, expires_at, revoked_at
 		 FROM sessions WHERE id = ?`, id).
 		Scan(&se.ID, &se.PoolID, &se.ClientID, &se.UserSub, &authTime, &created, &expires, &revoked)
@@ -51,7 +58,7 @@ func (s *Store) GetSession(ctx context.Context, id string) (*userpool.Session, e
 // RevokeSession marks the session revoked at at. A session revoked already keeps the time
 // of its first revocation: that is when its tokens stopped being good.
 func (s *Store) RevokeSession(ctx context.Context, id string, at time.Time) error {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.exec(ctx,
 		`UPDATE sessions SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, micros(at), id)
 	if err != nil {
 		return fmt.Errorf("sqlite: revoke session %s: %w", id, err)

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -41,14 +42,20 @@ func DefaultOptions() Options {
 	return Options{Migrate: true, Synchronous: "FULL"}
 }
 
-// busyTimeout is how long a writer waits for another writer's lock before giving up.
-// Writes are short, so waiting is almost always better than failing the request.
+// busyTimeout is how long the writer waits for the write lock when another process holds
+// it (within a process, the one writer never contends with itself), and how long a reader
+// waits on a database another process is recovering.
 const busyTimeout = 5 * time.Second
 
-// Store is userpool.Store on SQLite. It is safe for concurrent use.
+// Store is userpool.Store on SQLite. It is safe for concurrent use. Reads go to db, a pool
+// of connections; every write goes through w, the one writer (writer.go).
 type Store struct {
 	db      *sql.DB
+	read    *stmts // statements kept on db
+	w       *writer
+	wdb     *sql.DB // the writer's connection; db itself for ":memory:"
 	docOpts json.Options
+	docs    docCache
 }
 
 var _ userpool.Store = (*Store)(nil)
@@ -78,11 +85,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	q.Add("_pragma", "secure_delete(1)")
 	// Every write transaction takes the write lock at BEGIN. A deferred transaction that
 	// reads and then writes can fail with SQLITE_BUSY at once, unhelped by busy_timeout,
-	// when another connection wrote in between.
+	// when another process wrote in between.
 	q.Set("_txlock", "immediate")
 
 	memory := path == ":memory:"
-	var dsn string
+	var dsn, readDSN string
 	if memory {
 		dsn = ":memory:?" + q.Encode()
 	} else {
@@ -98,43 +105,67 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		// A file: URI, so that a path holding '?' or '#' stays a path.
 		u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 		dsn = u.String()
+		// Readers cannot write, so that no write can take a path around the writer.
+		q.Add("_pragma", "query_only(1)")
+		q.Del("_txlock")
+		u.RawQuery = q.Encode()
+		readDSN = u.String()
 	}
 
-	db, err := sql.Open("sqlite", dsn)
+	wdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if memory {
-		// Each connection to ":memory:" is a database of its own; one connection that is
-		// never closed is the simplest way for every caller to see the same one.
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		db.SetConnMaxLifetime(0)
-		db.SetConnMaxIdleTime(0)
+	// The writer's one connection, kept open: SQLite serialises writers anyway, and one
+	// connection fed by a queue commits many requests at once instead of making them take
+	// turns through the busy handler. Each connection to ":memory:" is a database of its
+	// own, so there the same connection serves the readers too.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+	db := wdb
+	if !memory {
+		if db, err = sql.Open("sqlite", readDSN); err != nil {
+			wdb.Close()
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+		// Readers run on the cores: a few connections, kept open (opening one costs more
+		// than most reads), serve any number of requests.
+		n := 2 * runtime.GOMAXPROCS(0)
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
 	}
-	s := &Store{db: db, docOpts: docOptions()}
+	s := &Store{db: db, read: newStmts(db), wdb: wdb, w: newWriter(wdb), docOpts: docOptions()}
 	if err := s.Ping(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	if opts.Migrate {
 		if err := s.Migrate(ctx); err != nil {
-			db.Close()
+			s.Close()
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-// Close closes the database. Calling it twice is harmless.
+// Close stops the writer (after the transaction it is running) and closes the database.
+// Calling it twice is harmless.
 func (s *Store) Close() error {
-	return s.db.Close()
+	s.w.close()
+	s.read.close()
+	err := s.wdb.Close()
+	if s.db != s.wdb {
+		err = errors.Join(err, s.db.Close())
+	}
+	return err
 }
 
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	if err := s.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("sqlite: ping: %w", err)
 	}
 	return nil
@@ -144,7 +175,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // installation's identity, not state a test builds up: tokens signed before a reset stay
 // verifiable, and a client that cached the JWKS need not fetch it again.
 func (s *Store) Reset(ctx context.Context) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		// Pools cascade to clients, users, aliases, groups, memberships and attempts, and
 		// users to codes and sessions.
 		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages"} {
@@ -156,22 +187,24 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
-// inTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits it if fn
-// returns nil. fn must use only tx: with ":memory:" the pool has one connection, and a
-// statement on s.db inside fn would wait for it forever.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
+// inTx runs fn through the writer, in a write transaction (BEGIN IMMEDIATE, from the DSN)
+// that it may share with other requests, and answers once that transaction has committed:
+// fn's writes are then durable, or, if fn returned an error, none of them happened. fn must
+// use only tx and the ctx it is given: a statement on s.db inside fn would wait for the
+// writer's own connection (":memory:") or read around the transaction.
+func (s *Store) inTx(ctx context.Context, fn writeFunc) error {
+	return s.w.do(ctx, fn)
+}
+
+// exec runs one write statement through the writer.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
 		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
+	})
+	return res, err
 }
 
 // constraint classifies a failed statement by the SQLite constraint it broke.

@@ -35,7 +35,7 @@ func (s *Store) GetUserByAlias(ctx context.Context, poolID, alias string) (*user
 }
 
 func (s *Store) getUser(ctx context.Context, what, query string, args ...any) (*userpool.User, error) {
-	u, err := s.scanUser(s.db.QueryRowContext(ctx, query, args...))
+	u, err := s.scanUser(s.read.QueryRowContext(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(what)
 	}
@@ -51,23 +51,36 @@ func (s *Store) getUser(ctx context.Context, what, query string, args ...any) (*
 // the whole call with ErrAliasConflict. On success each user's Version has advanced; on
 // failure nothing is written and no Version changes.
 func (s *Store) SaveUsers(ctx context.Context, writes ...userpool.UserWrite) error {
-	return s.saveUsers(ctx, nil, writes)
+	return s.saveUsers(ctx, nil, writes, nil)
 }
 
-// RedeemCode consumes the code (if its MAC is still the one given) and replaces the user,
-// in one transaction: ErrNotFound if the code is gone, ErrConflict if the user moved on, and
-// then neither happens.
-func (s *Store) RedeemCode(ctx context.Context, c *userpool.Code, u *userpool.User) error {
-	return s.saveUsers(ctx, func(tx *sql.Tx) error {
+// RedeemCode deletes the code if its MAC is still the one given (the comparison is part of
+// the DELETE, so of racing redemptions exactly one deletes a row), then writes the users,
+// clears the counters and records the event, in one transaction: ErrNotFound if the code is
+// gone, ErrConflict if a user moved on, and then nothing happens.
+func (s *Store) RedeemCode(ctx context.Context, r *userpool.Redemption) error {
+	c := r.Code
+	return s.saveUsers(ctx, func(ctx context.Context, tx *txn) error {
 		res, err := tx.ExecContext(ctx,
 			`DELETE FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ? AND mac = ?`,
 			c.PoolID, c.UserSub, c.Purpose, c.MAC)
 		return deleted(res, err, c.Purpose+" code of user "+c.UserSub)
-	}, []userpool.UserWrite{{User: u}})
+	}, r.Users, func(ctx context.Context, tx *txn) error {
+		for _, k := range r.Clear {
+			if err := clearAttempts(ctx, tx, c.PoolID, k); err != nil {
+				return err
+			}
+		}
+		if r.Event != nil {
+			return s.addAuthEvent(ctx, tx, c.PoolID, r.Event)
+		}
+		return nil
+	})
 }
 
-// saveUsers writes users in one transaction, after first (when not nil) in the same one.
-func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, writes []userpool.UserWrite) error {
+// saveUsers writes users in one transaction, after first and before then (each when not
+// nil) in the same one.
+func (s *Store) saveUsers(ctx context.Context, first writeFunc, writes []userpool.UserWrite, then writeFunc) error {
 	docs := make([]string, len(writes))
 	for i, w := range writes {
 		doc, err := s.encodeUser(w.User)
@@ -77,9 +90,9 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 		docs[i] = doc
 	}
 	versions := make([]int64, len(writes))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		if first != nil {
-			if err := first(tx); err != nil {
+			if err := first(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -138,6 +151,9 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 				}
 			}
 		}
+		if then != nil {
+			return then(ctx, tx)
+		}
 		return nil
 	})
 	if err != nil {
@@ -153,13 +169,13 @@ func (s *Store) saveUsers(ctx context.Context, first func(tx *sql.Tx) error, wri
 // DeleteUser removes the user; the schema's cascades take its aliases, memberships, codes
 // and sessions.
 func (s *Store) DeleteUser(ctx context.Context, poolID, key string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND key = ?`, poolID, key)
+	res, err := s.exec(ctx, `DELETE FROM users WHERE pool_id = ? AND key = ?`, poolID, key)
 	return deleted(res, err, "user "+key)
 }
 
 // ListUsers returns at most limit users with keys greater than after, in key order.
 func (s *Store) ListUsers(ctx context.Context, poolID, after string, limit int) ([]*userpool.User, error) {
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.read.QueryContext(ctx,
 		`SELECT `+userColumns+` FROM users u WHERE u.pool_id = ? AND u.key > ? ORDER BY u.key LIMIT ?`,
 		poolID, after, sqlLimit(limit))
 	if err != nil {

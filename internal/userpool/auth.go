@@ -201,10 +201,15 @@ func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) e
 }
 
 // afterPassword decides what a user whose password was right gets: an error for its state,
-// the NEW_PASSWORD_REQUIRED challenge, or tokens.
+// the NEW_PASSWORD_REQUIRED challenge, or tokens. A right password ends the lockout count;
+// with tokens, in the same write as the session.
 func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
-	if err := s.store.ClearAttempts(ctx, u.PoolID, u.Sub, "signin"); err != nil {
-		return nil, err
+	lockout := Counter{Subject: u.Sub, Kind: "signin"}
+	switch u.Status {
+	case StatusUnconfirmed, StatusResetRequired, StatusForceChangePassword:
+		if err := s.store.ClearAttempts(ctx, u.PoolID, lockout.Subject, lockout.Kind); err != nil {
+			return nil, err
+		}
 	}
 	switch u.Status {
 	case StatusUnconfirmed:
@@ -238,7 +243,7 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User
 		return &authOutcome{ChallengeName: ptr("NEW_PASSWORD_REQUIRED"), Session: ptr(sess),
 			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
 	}
-	res, err := s.startSession(ctx, p, c, u, now)
+	res, err := s.startSession(ctx, p, c, u, now, lockout)
 	if err != nil {
 		return nil, err
 	}
@@ -448,49 +453,45 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 	slices.SortFunc(attrs, func(a, b AttributeType) int { return strings.Compare(*a.Name, *b.Name) })
 	var done *User
 	used := false // the session is spent once, on the first write, not again on a retry
-	for {
+	err = retryConflicts(ctx, func() error {
 		u, err := s.store.GetUserBySub(ctx, p.ID, ss.User)
 		if errors.Is(err, ErrNotFound) {
-			return nil, userNotFound()
+			return userNotFound()
 		} else if err != nil {
-			return nil, err
+			return err
 		}
 		if u.Status != StatusForceChangePassword {
-			return nil, errInvalidSession
+			return errInvalidSession
 		}
 		if err := checkAttributes(p, u, attrs, attrsUpdate); err != nil {
-			return nil, err
+			return err
 		}
 		applyAttributes(p, u, attrs)
 		for _, sa := range p.Doc.SchemaAttributes {
 			if _, has := u.attr(deref(sa.Name)); deref(sa.Required) && !has {
-				return nil, invalidParameter("Attributes did not conform to the schema: %s: The attribute is required\n", deref(sa.Name))
+				return invalidParameter("Attributes did not conform to the schema: %s: The attribute is required\n", deref(sa.Name))
 			}
 		}
 		if err := s.setPassword(ctx, p, u, password, now); err != nil {
-			return nil, err
+			return err
 		}
 		u.Status = StatusConfirmed
 		u.ModifiedAt = now
 		p.computeAliases(u)
 		if !used {
 			if err := s.useOnce(ctx, p.ID, []byte(req.session), 15*time.Minute, now); err != nil {
-				return nil, err
+				return err
 			}
 			used = true
 		}
-		err = s.store.SaveUsers(ctx, UserWrite{User: u})
-		if errors.Is(err, ErrAliasConflict) {
-			return nil, s.aliasExists(ctx, p, u)
-		}
-		if errors.Is(err, ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
 		done = u
-		break
+		return s.store.SaveUsers(ctx, UserWrite{User: u})
+	})
+	if errors.Is(err, ErrAliasConflict) {
+		return nil, s.aliasExists(ctx, p, done)
+	}
+	if err != nil {
+		return nil, err
 	}
 	res, err := s.startSession(ctx, p, c, done, now)
 	if err != nil {

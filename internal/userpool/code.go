@@ -50,7 +50,7 @@ var (
 
 // checkCode compares a code with the user's outstanding one for purpose, in constant time.
 // None outstanding, or expired, is ExpiredCodeException; a different code is
-// CodeMismatchException. It consumes nothing (see consumeCode).
+// CodeMismatchException. It consumes nothing: RedeemCode uses the code up with what it pays for.
 func (s *Service) checkCode(ctx context.Context, u *User, purpose, code string, now time.Time) (*Code, error) {
 	c, err := s.store.GetCode(ctx, u.PoolID, u.Sub, purpose)
 	if errors.Is(err, ErrNotFound) {
@@ -66,16 +66,6 @@ func (s *Service) checkCode(ctx context.Context, u *User, purpose, code string, 
 		return nil, errCodeMismatch
 	}
 	return c, nil
-}
-
-// consumeCode uses a checked code up; of several requests racing with the same code, one wins
-// and the others get ExpiredCodeException, as a replay does.
-func (s *Service) consumeCode(ctx context.Context, c *Code) error {
-	err := s.store.ConsumeCode(ctx, c.PoolID, c.UserSub, c.Purpose, c.MAC)
-	if errors.Is(err, ErrNotFound) {
-		return errExpiredCode
-	}
-	return err
 }
 
 var errAttemptLimit = newError("LimitExceededException", "Attempt limit exceeded, please try after some time.")

@@ -76,7 +76,7 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 		html = linkPattern.ReplaceAllStringFunc(tmpl, func(m string) string {
 			return `<a href="` + htmlpkg.EscapeString(link) + `">` + htmlpkg.EscapeString(linkPattern.FindStringSubmatch(m)[1]) + `</a>`
 		})
-		msg, err := s.newMessage(ctx, p, u, medium, to, subject, text, trigger, now)
+		msg, err := s.newMessage(p, u, medium, to, subject, text, trigger, now)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +84,7 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 		return msg, nil
 	}
 	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
-	m, err := s.newMessage(ctx, p, u, medium, to, subject, body, trigger, now)
+	m, err := s.newMessage(p, u, medium, to, subject, body, trigger, now)
 	if err == nil && medium == "EMAIL" && htmlTag.MatchString(body) {
 		// Cognito templates may hold HTML: the mail then carries it, with a text part made
 		// by dropping the tags.

@@ -65,7 +65,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 		}
 		writes = append(writes, moved...)
 	}
-	switch err := s.store.SaveUsers(ctx, writes...); {
+	switch err := s.saveUsers(ctx, p, writes...); {
 	case errors.Is(err, ErrAliasConflict):
 		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
@@ -168,7 +168,7 @@ func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password str
 		if !ok {
 			continue
 		}
-		m, err := s.newMessage(ctx, p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
+		m, err := s.newMessage(p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
 		if err != nil {
 			return nil, err
 		}

@@ -9,8 +9,12 @@ import (
 // answers PasswordResetRequiredException) until ForgotPassword and ConfirmForgotPassword
 // set a new one. A recovery code is sent when the user has an eligible verified destination.
 func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordRequest) (*AdminResetUserPasswordResponse, error) {
-	var attr string
-	u, err := s.updateUser(ctx, deref(in.UserPoolId), deref(in.Username), func(p *Pool, u *User) error {
+	// The new state and the recovery code (with its message) are one write.
+	err := retryConflicts(ctx, func() error {
+		p, u, err := s.loadUser(ctx, deref(in.UserPoolId), deref(in.Username))
+		if err != nil {
+			return err
+		}
 		if !u.Enabled {
 			return errDisabled
 		}
@@ -19,22 +23,23 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 		default:
 			return notAuthorized("User password cannot be reset in the current state.")
 		}
-		attr, _ = recoveryDestination(p, u)
+		attr, _ := recoveryDestination(p, u)
+		now := s.clock()
 		u.Status = StatusResetRequired
-		u.ModifiedAt = s.clock()
-		return nil
+		u.ModifiedAt = now
+		change := UserWrite{User: u}
+		if attr == "" {
+			err = s.store.SaveUsers(ctx, change)
+		} else {
+			_, err = s.sendRecoveryCode(ctx, p, u, attr, now, &issue{users: []UserWrite{change}})
+		}
+		if errors.Is(err, ErrNotFound) {
+			return userNotFound()
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	if attr != "" {
-		p, err := s.loadPool(ctx, u.PoolID)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := s.sendRecoveryCode(ctx, p, u, attr, s.clock()); err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
 	}
 	return &AdminResetUserPasswordResponse{}, nil
 }

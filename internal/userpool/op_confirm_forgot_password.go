@@ -53,11 +53,20 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	password := deref(in.Password)
-	for {
+	first := true
+	err = retryConflicts(ctx, func() error {
+		if !first {
+			// The user changed meanwhile: read it again and redo the change on top.
+			var err error
+			if u, err = s.store.GetUserBySub(ctx, p.ID, u.Sub); err != nil {
+				return err
+			}
+		}
+		first = false
 		// The policy and history are checked before the code is consumed, so a refused
 		// password leaves the code usable.
 		if err := s.setPassword(ctx, p, u, password, now); err != nil {
-			return nil, err
+			return err
 		}
 		if u.Status == StatusResetRequired || u.Status == StatusUnconfirmed {
 			u.Status = StatusConfirmed
@@ -66,28 +75,18 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 			u.TokensValidAfter = now
 		}
 		u.ModifiedAt = now
-		err = s.store.RedeemCode(ctx, code, u)
-		if errors.Is(err, ErrConflict) {
-			// The user changed meanwhile: read it again and redo the change on top.
-			if u, err = s.store.GetUserBySub(ctx, p.ID, u.Sub); err != nil {
-				return nil, err
-			}
-			continue
-		}
+		// The code is used up, the password set, the counters cleared and the event
+		// recorded in one write.
+		err := s.store.RedeemCode(ctx, &Redemption{Code: code, Users: []UserWrite{{User: u}},
+			Clear: recoveryCounters(u.Sub), Event: s.authEvent(p, u, "PasswordChange", "Pass", decision, ip, now)})
 		if errors.Is(err, ErrNotFound) {
-			return nil, errExpiredCode // another request used the code first
+			return errExpiredCode // another request used the code first
 		}
-		if err != nil {
-			return nil, err
-		}
-		break
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, kind := range []string{kindRecoveryGuess, kindRecoveryRequest, "signin"} {
-		if err := s.store.ClearAttempts(ctx, p.ID, u.Sub, kind); err != nil {
-			return nil, err
-		}
-	}
-	s.recordEvent(ctx, p, u, "PasswordChange", "Pass", decision, ip, now)
 	// The trigger runs after the change is committed, as a "post" trigger does; its
 	// failure is the caller's answer, but the new password stands (spec §6.4).
 	if err := s.postConfirmation(ctx, p, c, u, "PostConfirmation_ConfirmForgotPassword", in.ClientMetadata); err != nil {

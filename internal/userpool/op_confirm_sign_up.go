@@ -75,27 +75,17 @@ func (s *Service) confirmSignUp(ctx context.Context, p *Pool, c *Client, in *Con
 		}
 		writes = append(writes, moved...)
 	}
-	if len(writes) == 1 {
-		// The code is used up exactly when the user is confirmed: one transaction.
-		err = s.store.RedeemCode(ctx, code, u)
-		if errors.Is(err, ErrNotFound) {
-			return nil, errExpiredCode // another request used the code first
-		}
-	} else {
-		if err := s.consumeCode(ctx, code); err != nil {
-			return nil, err
-		}
-		err = s.store.SaveUsers(ctx, writes...)
-	}
+	// The code is used up exactly when the user is confirmed (and whoever held its aliases
+	// loses them), and the attempts are cleared: one transaction.
+	err = s.store.RedeemCode(ctx, &Redemption{Code: code, Users: writes, Clear: []Counter{{u.Sub, "confirm-signup"}}})
 	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, errExpiredCode // another request used the code first
 	case errors.Is(err, ErrAliasConflict):
 		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
 		return nil, newError("ConcurrentModificationException", "The user changed while it was being confirmed; try again.")
 	case err != nil:
-		return nil, err
-	}
-	if err := s.store.ClearAttempts(ctx, u.PoolID, u.Sub, "confirm-signup"); err != nil {
 		return nil, err
 	}
 	// The Session signs the user in once with InitiateAuth USER_AUTH (Amplify's autoSignIn),

@@ -21,27 +21,18 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		// A simulated answer costs what a real one costs: the request limit (counted for the
 		// user when there is one, else for the name), the email quota, the channel's
 		// breaker; and it leaves a mark, so ConfirmForgotPassword answers as after a request.
+		// The counts and the mark are one write, as a real request's are.
 		subject := p.recoverySubject(u, typed)
-		ok, err := s.store.CountAttempt(ctx, p.ID, subject, kindRecoveryRequest, now, recoveryWindow, recoveryRequestLimit)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, errAttemptLimit
-		}
 		d := simulatedDelivery(p, typed)
-		if deref(d.DeliveryMedium) == "EMAIL" {
-			if ec := p.Doc.EmailConfiguration; ec == nil || deref(ec.EmailSendingAccount) != "DEVELOPER" {
-				if err := s.emailQuota(ctx, p, now); err != nil {
-					return nil, err
-				}
-			}
+		is := &issue{}
+		is.limit(requestLimit(subject), errAttemptLimit)
+		is.limit(s.quotaLimit(p, deref(d.DeliveryMedium)), errEmailQuota)
+		is.limit(&Limit{Subject: subject, Kind: kindRecoverySimulated, Window: recoveryWindow, Max: 1 << 30}, errAttemptLimit)
+		if err := s.writeIssue(ctx, p, is, nil, nil, now); err != nil {
+			return nil, err
 		}
 		if s.breakerOpen(deref(d.DeliveryMedium)) {
 			return nil, errDeliveryFailed // as a real user's request fails while the channel is down
-		}
-		if _, err := s.store.CountAttempt(ctx, p.ID, subject, kindRecoverySimulated, now, recoveryWindow, 1<<30); err != nil {
-			return nil, err
 		}
 		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
@@ -79,17 +70,12 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		}
 		return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
-	ok, err := s.store.CountAttempt(ctx, p.ID, u.Sub, kindRecoveryRequest, now, recoveryWindow, recoveryRequestLimit)
+	// The request's count, its code, the message and the auth event are one write.
+	is := &issue{event: s.authEvent(p, u, "ForgotPassword", "Pass", decision, ip, now)}
+	is.limit(requestLimit(u.Sub), errAttemptLimit)
+	d, err := s.sendRecoveryCode(ctx, p, u, attr, now, is)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errAttemptLimit
-	}
-	d, err := s.sendRecoveryCode(ctx, p, u, attr, now)
-	if err != nil {
-		return nil, err
-	}
-	s.recordEvent(ctx, p, u, "ForgotPassword", "Pass", decision, ip, now)
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 }

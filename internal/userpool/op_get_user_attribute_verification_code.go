@@ -21,7 +21,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 		return nil, err
 	}
 	to, _ := u.attr(attr)
-	d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_VerifyUserAttribute", verificationMessage, now)
+	d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_VerifyUserAttribute", verificationMessage, now, nil)
 	if err != nil {
 		return nil, err
 	}

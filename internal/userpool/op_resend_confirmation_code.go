@@ -44,7 +44,7 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		return nil, err
 	}
 	to, _ := u.attr(attr)
-	d, err := s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_ResendCode", verificationMessage, now)
+	d, err := s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_ResendCode", verificationMessage, now, nil)
 	if err != nil {
 		return nil, err
 	}

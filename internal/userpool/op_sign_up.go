@@ -47,7 +47,17 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 		return nil, err
 	}
 	p.computeAliases(u)
-	switch err := s.store.SaveUsers(ctx, UserWrite{User: u, New: true}); {
+	// The user and its sign-up code (with the message carrying it) are one write.
+	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
+	create := UserWrite{User: u, New: true}
+	if attr := signUpDestination(p, u); attr != "" {
+		to, _ := u.attr(attr)
+		out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to,
+			"CustomMessage_SignUp", verificationMessage, now, &issue{users: []UserWrite{create}})
+	} else {
+		err = s.store.SaveUsers(ctx, create)
+	}
+	switch {
 	case errors.Is(err, ErrAliasConflict):
 		return nil, s.aliasExists(ctx, p, u)
 	case errors.Is(err, ErrConflict):
@@ -55,16 +65,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	case err != nil:
 		return nil, err
 	}
-	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
 	// A Session to hand on to ConfirmSignUp (API model); it signs no one in by itself.
 	if out.Session, err = s.signUpSession(p, c, u, challengeSignUpPending, now); err != nil {
 		return nil, err
-	}
-	if attr := signUpDestination(p, u); attr != "" {
-		to, _ := u.attr(attr)
-		if out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_SignUp", verificationMessage, now); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }

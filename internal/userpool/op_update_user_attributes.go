@@ -69,7 +69,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			// its own: only a code sent to the new value can put it in place.
 			to, purpose = v, purposeVerifyNew(attr)
 		}
-		d, err := s.deliverCode(ctx, p, u, purpose, verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now)
+		d, err := s.deliverCode(ctx, p, u, purpose, verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 )
 
 // UpdateUserPool replaces a pool's settings. Members left out return to their defaults, as
@@ -15,10 +14,11 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolRequest)
 	if err := settings.check(); err != nil {
 		return nil, err
 	}
-	for {
+	// Another update going first is no failure: ours is applied again on top of it.
+	err = retryConflicts(ctx, func() error {
 		p, err := s.loadPool(ctx, deref(in.UserPoolId))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if in.UserPoolTags == nil {
 			settings.UserPoolTags = p.Doc.UserPoolTags // tags are changed by TagResource, not reset here
@@ -28,16 +28,10 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolRequest)
 			p.Doc.Name = in.PoolName
 		}
 		p.Doc.LastModifiedDate = At(s.clock())
-		err = s.store.UpdatePool(ctx, p)
-		if errors.Is(err, ErrConflict) {
-			continue // another update went first; apply ours on top of it
-		}
-		if errors.Is(err, ErrNotFound) {
-			return nil, poolNotFound(p.ID)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &UpdateUserPoolResponse{}, nil
+		return s.updatePool(ctx, p)
+	})
+	if err != nil {
+		return nil, err
 	}
+	return &UpdateUserPoolResponse{}, nil
 }

@@ -12,13 +12,15 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 	if err != nil {
 		return nil, err
 	}
-	for {
-		p, c, err := s.loadClient(ctx, deref(in.UserPoolId), deref(in.ClientId))
-		if err != nil {
-			return nil, err
+	var c *Client
+	err = retryConflicts(ctx, func() error {
+		var p *Pool
+		var err error
+		if p, c, err = s.loadClient(ctx, deref(in.UserPoolId), deref(in.ClientId)); err != nil {
+			return err
 		}
 		if err := cs.check(p); err != nil {
-			return nil, err
+			return err
 		}
 		if cs.ClientName == nil {
 			cs.ClientName = c.Doc.ClientName // the name stays unless a new one is given
@@ -26,15 +28,13 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 		cs.apply(&c.Doc)
 		c.Doc.LastModifiedDate = At(s.clock())
 		err = s.store.UpdateClient(ctx, c)
-		if errors.Is(err, ErrConflict) {
-			continue
-		}
 		if errors.Is(err, ErrNotFound) {
-			return nil, clientNotFound(c.ID)
+			return clientNotFound(c.ID)
 		}
-		if err != nil {
-			return nil, err
-		}
-		return &UpdateUserPoolClientResponse{UserPoolClient: &c.Doc}, nil
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return &UpdateUserPoolClientResponse{UserPoolClient: &c.Doc}, nil
 }

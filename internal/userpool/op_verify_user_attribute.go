@@ -12,10 +12,11 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 	if attr != "email" && attr != "phone_number" {
 		return nil, invalidParameter("Invalid attribute name: %s", attr)
 	}
-	var code *Code
-	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
+	// The code is used up in the same transaction as the attribute is verified.
+	_, _, err := s.redeemSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) (*Code, error) {
+		var code *Code
 		if err := s.countAttempt(ctx, u, "verify-attribute", now, 15); err != nil {
-			return err
+			return nil, err
 		}
 		if v, ok := u.Pending[attr]; ok {
 			// A code sent to the waiting new value puts it in place; a code sent to the
@@ -27,30 +28,27 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, in *VerifyUserAttribu
 				delete(u.Pending, attr)
 				u.setAttr(attr+"_verified", "true")
 				u.ModifiedAt = now
-				return nil
+				return code, nil
 			}
 			if c, err2 := s.checkCode(ctx, u, purposeVerify(attr), deref(in.Code), now); err2 == nil {
 				code = c
 			} else if err2 == errExpiredCode {
-				return err // no code for the current value: the new value's answer stands
+				return nil, err // no code for the current value: the new value's answer stands
 			} else {
-				return err2
+				return nil, err2
 			}
 		} else {
 			c, err := s.checkCode(ctx, u, purposeVerify(attr), deref(in.Code), now)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			code = c
 		}
 		u.setAttr(attr+"_verified", "true")
 		u.ModifiedAt = now
-		return nil
+		return code, nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := s.consumeCode(ctx, code); err != nil {
 		return nil, err
 	}
 	return &VerifyUserAttributeResponse{}, nil

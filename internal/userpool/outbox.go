@@ -42,8 +42,9 @@ func (s *Service) channel(medium string) Channel {
 
 // newMessage composes a message to a user by medium; it is queued on a real channel and
 // delivered at once to the built-in inbox. Email takes its sender from the pool's
-// EmailConfiguration.
-func (s *Service) newMessage(ctx context.Context, p *Pool, u *User, medium, to, subject, body, trigger string, now time.Time) (*Message, error) {
+// EmailConfiguration. It counts nothing: the caller counts the message against the email
+// quota (quotaLimit) with whatever else it writes.
+func (s *Service) newMessage(p *Pool, u *User, medium, to, subject, body, trigger string, now time.Time) (*Message, error) {
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, err
@@ -73,11 +74,6 @@ func (s *Service) newMessage(ctx context.Context, p *Pool, u *User, medium, to, 
 		if m.From == "" {
 			m.From = "no-reply@verificationemail.com"
 		}
-		if deref(ec.EmailSendingAccount) != "DEVELOPER" {
-			if err := s.emailQuota(ctx, p, now); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return m, nil
 }
@@ -93,25 +89,60 @@ func sesIdentity(arn string) string {
 	return id
 }
 
-// emailQuota simulates, when configured, the COGNITO_DEFAULT sender's daily quota (50 by
-// default at AWS). cognate counts it per pool.
-func (s *Service) emailQuota(ctx context.Context, p *Pool, now time.Time) error {
-	if s.emailDailyQuota <= 0 {
+// kindEmailDaily is the counter of the simulated COGNITO_DEFAULT email quota.
+const kindEmailDaily = "email-daily"
+
+var errEmailQuota = newError("LimitExceededException", "Exceeded daily email limit for the operation or the account. If a higher limit is required, please configure your user pool to use your own Amazon SES configuration for sending email.")
+
+// quotaLimit is the limit an email of the pool's counts against when cognate simulates the
+// COGNITO_DEFAULT sender's daily quota (50 by default at AWS), per pool; nil when there
+// is none (not configured, not email, or the pool sends through its own SES account).
+func (s *Service) quotaLimit(p *Pool, medium string) *Limit {
+	if s.emailDailyQuota <= 0 || medium != "EMAIL" {
 		return nil
 	}
-	ok, err := s.store.CountAttempt(ctx, p.ID, "pool", "email-daily", now, 24*time.Hour, s.emailDailyQuota)
+	if ec := p.Doc.EmailConfiguration; ec != nil && deref(ec.EmailSendingAccount) == "DEVELOPER" {
+		return nil
+	}
+	return &Limit{Subject: "pool", Kind: kindEmailDaily, Window: 24 * time.Hour, Max: s.emailDailyQuota}
+}
+
+// issue is a request for a code as an operation puts it together: the limits it counts
+// against (with the answer each gives when reached) and the auth event it leaves.
+type issue struct {
+	limits   []Limit
+	refusals []error
+	event    *UserEvent
+	users    []UserWrite // written with the code, as SaveUsers writes them
+}
+
+// limit adds a limit and the error that answers it.
+func (is *issue) limit(l *Limit, refusal error) {
+	if l != nil {
+		is.limits, is.refusals = append(is.limits, *l), append(is.refusals, refusal)
+	}
+}
+
+// write writes the issue with its code and message (either may be nil) in one transaction
+// and answers the refusal of the first limit reached.
+func (s *Service) writeIssue(ctx context.Context, p *Pool, is *issue, c *Code, m *Message, now time.Time) error {
+	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: now, Limits: is.limits, Users: is.users, Code: c, Message: m, Event: is.event})
+	if errors.Is(err, ErrNotFound) {
+		return userNotFound()
+	}
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return newError("LimitExceededException", "Exceeded daily email limit for the operation or the account. If a higher limit is required, please configure your user pool to use your own Amazon SES configuration for sending email.")
+	if refused >= 0 {
+		return is.refusals[refused]
 	}
 	return nil
 }
 
 // deliverCode makes a new code for the user and purpose (replacing any earlier one) and
-// writes it with the message that carries it to attr's value to, in one transaction.
-func (s *Service) deliverCode(ctx context.Context, p *Pool, u *User, purpose string, ttl time.Duration, attr, to, trigger string, kind codeMessage, now time.Time) (*CodeDeliveryDetailsType, error) {
+// writes it with the message that carries it to attr's value to, and what is (when not
+// nil) counts and records, in one transaction.
+func (s *Service) deliverCode(ctx context.Context, p *Pool, u *User, purpose string, ttl time.Duration, attr, to, trigger string, kind codeMessage, now time.Time, is *issue) (*CodeDeliveryDetailsType, error) {
 	code, err := s.newCode()
 	if err != nil {
 		return nil, err
@@ -123,9 +154,11 @@ func (s *Service) deliverCode(ctx context.Context, p *Pool, u *User, purpose str
 		return nil, err
 	}
 	m.Code = &CodeRef{UserSub: u.Sub, Purpose: purpose, MAC: c.MAC, ExpiresAt: c.ExpiresAt}
-	if err := s.store.PutCodeWithMessage(ctx, c, m); errors.Is(err, ErrNotFound) {
-		return nil, userNotFound()
-	} else if err != nil {
+	if is == nil {
+		is = &issue{}
+	}
+	is.limit(s.quotaLimit(p, m.DeliveryMedium), errEmailQuota)
+	if err := s.writeIssue(ctx, p, is, c, m, now); err != nil {
 		return nil, err
 	}
 	if err := s.deliverNow(ctx, m); err != nil {

@@ -692,9 +692,10 @@ type obRacingStore struct {
 	race func()
 }
 
-func (s *obRacingStore) PutCodeWithMessage(ctx context.Context, c *userpool.Code, m *userpool.Message) error {
-	if err := s.Store.PutCodeWithMessage(ctx, c, m); err != nil {
-		return err
+func (s *obRacingStore) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, error) {
+	refused, err := s.Store.IssueCode(ctx, is)
+	if err != nil || refused >= 0 || is.Message == nil {
+		return refused, err
 	}
 	s.mu.Lock()
 	race := s.race
@@ -703,7 +704,7 @@ func (s *obRacingStore) PutCodeWithMessage(ctx context.Context, c *userpool.Code
 	if race != nil {
 		race()
 	}
-	return nil
+	return refused, nil
 }
 
 // In fail-fast mode the dispatcher runs too (serve starts it whatever the mode). A message

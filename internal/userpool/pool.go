@@ -170,6 +170,16 @@ func (s *Service) loadPool(ctx context.Context, id string) (*Pool, error) {
 	return p, err
 }
 
+// updatePool writes a changed pool back with the version it was read at; ErrConflict
+// (for retryConflicts) when another write went first.
+func (s *Service) updatePool(ctx context.Context, p *Pool) error {
+	err := s.store.UpdatePool(ctx, p)
+	if errors.Is(err, ErrNotFound) {
+		return poolNotFound(p.ID)
+	}
+	return err
+}
+
 // caseSensitive reports whether the pool tells usernames apart by case. A pool created
 // without UsernameConfiguration is case-sensitive, as AWS's API default has it.
 func (p *Pool) caseSensitive() bool {

@@ -65,10 +65,22 @@ func (p *Pool) recoverySubject(u *User, typed string) string {
 	return "shadow:" + p.userKey(typed)
 }
 
-// sendRecoveryCode issues a recovery code (the newest wins) and sends it to attr.
-func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr string, now time.Time) (*CodeDeliveryDetailsType, error) {
+// sendRecoveryCode issues a recovery code (the newest wins) and sends it to attr, with what
+// is counts and records in the same transaction.
+func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr string, now time.Time, is *issue) (*CodeDeliveryDetailsType, error) {
 	to, _ := u.attr(attr)
-	return s.deliverCode(ctx, p, u, purposeRecovery, recoveryCodeTTL, attr, to, "CustomMessage_ForgotPassword", recoveryMessage, now)
+	return s.deliverCode(ctx, p, u, purposeRecovery, recoveryCodeTTL, attr, to, "CustomMessage_ForgotPassword", recoveryMessage, now, is)
+}
+
+// requestLimit is the limit of recovery requests a subject may make in a window.
+func requestLimit(subject string) *Limit {
+	return &Limit{Subject: subject, Kind: kindRecoveryRequest, Window: recoveryWindow, Max: recoveryRequestLimit}
+}
+
+// recoveryCounters are what a successful reset clears: the recovery counters and the
+// sign-in lockout.
+func recoveryCounters(sub string) []Counter {
+	return []Counter{{sub, kindRecoveryGuess}, {sub, kindRecoveryRequest}, {sub, "signin"}}
 }
 
 // keepsSessionsOnReset reports whether a pool keeps its users' refresh tokens alive after a

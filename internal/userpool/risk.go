@@ -75,24 +75,32 @@ func (s *Service) screen(ctx context.Context, p *Pool, c *Client, ip string) (de
 	return "NoRisk", nil
 }
 
-// recordEvent keeps an auth event of a user when threat protection is on, for
-// AdminListUserAuthEvents. A failure to record is logged, not answered: the event is a
-// record of the request, not part of it.
-func (s *Service) recordEvent(ctx context.Context, p *Pool, u *User, kind, response, decision, ip string, now time.Time) {
+// authEvent is the auth event of a user's request, kept when threat protection is on (for
+// AdminListUserAuthEvents) and written with the request's other writes; nil when it is off.
+func (s *Service) authEvent(p *Pool, u *User, kind, response, decision, ip string, now time.Time) *UserEvent {
 	if p.securityMode() == "OFF" || u == nil {
-		return
+		return nil
 	}
 	id, err := s.newUUID()
 	if err != nil {
-		return
+		return nil
 	}
-	ev := &AuthEventType{
+	return &UserEvent{UserSub: u.Sub, Event: &AuthEventType{
 		EventId: ptr(id), EventType: ptr(kind), CreationDate: At(now), EventResponse: ptr(response),
 		EventRisk:          &EventRiskType{RiskDecision: ptr(decision), RiskLevel: ptr("Low"), CompromisedCredentialsDetected: ptr(false)},
 		ChallengeResponses: []ChallengeResponseType{},
 		EventContextData:   &EventContextDataType{IpAddress: ptr(ip)},
+	}}
+}
+
+// recordEvent keeps an auth event of a request that writes nothing else. A failure to
+// record is logged, not answered: the event is a record of the request, not part of it.
+func (s *Service) recordEvent(ctx context.Context, p *Pool, u *User, kind, response, decision, ip string, now time.Time) {
+	ev := s.authEvent(p, u, kind, response, decision, ip, now)
+	if ev == nil {
+		return
 	}
-	if err := s.store.AddAuthEvent(ctx, p.ID, u.Sub, ev); err != nil {
+	if err := s.store.AddAuthEvent(ctx, p.ID, ev.UserSub, ev.Event); err != nil {
 		s.log.WarnContext(ctx, "auth event not recorded", "pool", p.ID, "type", kind, "error", err.Error())
 	}
 }

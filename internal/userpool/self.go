@@ -9,29 +9,46 @@ import (
 
 // updateSelf changes the user an access token names, re-reading on a concurrent write.
 func (s *Service) updateSelf(ctx context.Context, accessToken string, change func(p *Pool, u *User, clientID string, now time.Time) error) (*Pool, *User, error) {
-	for {
+	return s.redeemSelf(ctx, accessToken, func(p *Pool, u *User, clientID string, now time.Time) (*Code, error) {
+		return nil, change(p, u, clientID, now)
+	})
+}
+
+// redeemSelf is updateSelf for a change paid for with a code: change answers the checked
+// code (or nil), which is used up in the same transaction as the user is written.
+func (s *Service) redeemSelf(ctx context.Context, accessToken string, change func(p *Pool, u *User, clientID string, now time.Time) (*Code, error)) (*Pool, *User, error) {
+	var (
+		p    *Pool
+		u    *User
+		code *Code
+	)
+	err := retryConflicts(ctx, func() error {
 		now := s.clock()
-		p, u, cl, err := s.authorize(ctx, accessToken, now)
-		if err != nil {
-			return nil, nil, err
+		var cl *accessClaims
+		var err error
+		if p, u, cl, err = s.authorize(ctx, accessToken, now); err != nil {
+			return err
 		}
-		if err := change(p, u, cl.ClientID, now); err != nil {
-			return nil, nil, err
+		if code, err = change(p, u, cl.ClientID, now); err != nil {
+			return err
 		}
 		p.computeAliases(u)
-		err = s.store.SaveUsers(ctx, UserWrite{User: u})
-		switch {
-		case errors.Is(err, ErrAliasConflict):
-			return nil, nil, s.aliasExists(ctx, p, u)
-		case errors.Is(err, ErrConflict):
-			continue
-		case errors.Is(err, ErrNotFound):
-			return nil, nil, userNotFound()
-		case err != nil:
-			return nil, nil, err
+		if code != nil {
+			return s.store.RedeemCode(ctx, &Redemption{Code: code, Users: []UserWrite{{User: u}}})
 		}
-		return p, u, nil
+		return s.store.SaveUsers(ctx, UserWrite{User: u})
+	})
+	switch {
+	case errors.Is(err, ErrAliasConflict):
+		return nil, nil, s.aliasExists(ctx, p, u)
+	case errors.Is(err, ErrNotFound) && code != nil:
+		return nil, nil, errExpiredCode // another request used the code first
+	case errors.Is(err, ErrNotFound):
+		return nil, nil, userNotFound()
+	case err != nil:
+		return nil, nil, err
 	}
+	return p, u, nil
 }
 
 // mayWrite refuses attributes the token's app client may not write (its WriteAttributes),

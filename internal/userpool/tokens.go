@@ -255,7 +255,9 @@ func readable(c *Client, name string) bool {
 }
 
 // startSession records a new sign-in and mints its tokens.
-func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*AuthenticationResultType, error) {
+// startSession starts a sign-in session and mints its tokens; the counters of clear are
+// forgotten in the same write.
+func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User, now time.Time, clear ...Counter) (*AuthenticationResultType, error) {
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, err
@@ -266,7 +268,7 @@ func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User,
 	}
 	refreshTTL := validity(c.Doc.RefreshTokenValidity, units.RefreshToken, 24*time.Hour, 30*24*time.Hour)
 	sess := &Session{ID: id, PoolID: p.ID, ClientID: c.ID, UserSub: u.Sub, AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(refreshTTL)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
+	if err := s.store.StartSession(ctx, sess, clear...); err != nil {
 		return nil, err
 	}
 	return s.mintTokens(ctx, p, c, u, sess, true, now)

@@ -1,6 +1,7 @@
 package userpool
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"regexp"
@@ -121,28 +122,52 @@ func (s *Service) loadUser(ctx context.Context, poolID, username string) (*Pool,
 // saveUser writes one changed user, re-reading and re-applying change when another write
 // went first. change may refuse by returning an error.
 func (s *Service) updateUser(ctx context.Context, poolID, username string, change func(p *Pool, u *User) error) (*User, error) {
-	for {
-		p, u, err := s.loadUser(ctx, poolID, username)
-		if err != nil {
-			return nil, err
+	var (
+		p *Pool
+		u *User
+	)
+	err := retryConflicts(ctx, func() error {
+		var err error
+		if p, u, err = s.loadUser(ctx, poolID, username); err != nil {
+			return err
 		}
 		if err := change(p, u); err != nil {
-			return nil, err
+			return err
 		}
 		p.computeAliases(u)
-		err = s.store.SaveUsers(ctx, UserWrite{User: u})
-		switch {
-		case errors.Is(err, ErrAliasConflict):
-			return nil, s.aliasExists(ctx, p, u)
-		case errors.Is(err, ErrConflict):
-			continue
-		case errors.Is(err, ErrNotFound):
-			return nil, userNotFound()
-		case err != nil:
-			return nil, err
-		}
-		return u, nil
+		return s.saveUsers(ctx, p, UserWrite{User: u})
+	})
+	switch {
+	case errors.Is(err, ErrAliasConflict):
+		return nil, s.aliasExists(ctx, p, u)
+	case errors.Is(err, ErrNotFound):
+		return nil, userNotFound()
+	case err != nil:
+		return nil, err
 	}
+	return u, nil
+}
+
+// saveUsers writes users with the messages of their Outbox, counting an email among them
+// against the pool's email quota in the same transaction (IssueCode); answers as
+// SaveUsers does, or errEmailQuota with nothing written.
+func (s *Service) saveUsers(ctx context.Context, p *Pool, writes ...UserWrite) error {
+	var quota *Limit
+	for _, w := range writes {
+		for _, m := range w.User.Outbox {
+			quota = cmp.Or(quota, s.quotaLimit(p, m.DeliveryMedium))
+		}
+	}
+	if quota == nil {
+		return s.store.SaveUsers(ctx, writes...)
+	}
+	is := &issue{users: writes}
+	is.limit(quota, errEmailQuota)
+	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: s.clock(), Limits: is.limits, Users: writes})
+	if err == nil && refused >= 0 {
+		return is.refusals[refused]
+	}
+	return err
 }
 
 // aliasExists is the error for an alias another user holds: it names the attribute whose

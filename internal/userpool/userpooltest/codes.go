@@ -1,7 +1,9 @@
 package userpooltest
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -24,9 +26,25 @@ func newCode(u *userpool.User, purpose string, at time.Time, tag byte) *userpool
 	}
 }
 
+// putCode issues a code with nothing else: no limits, no message.
 func putCode(t *testing.T, s userpool.Store, c *userpool.Code) {
 	t.Helper()
-	must(t, "PutCode "+c.Purpose+" for "+c.UserSub, s.PutCode(t.Context(), c))
+	must(t, "IssueCode "+c.Purpose+" for "+c.UserSub, issueCode(t.Context(), s, c))
+}
+
+// issueCode issues a code alone and answers IssueCode's error.
+func issueCode(ctx context.Context, s userpool.Store, c *userpool.Code) error {
+	refused, err := s.IssueCode(ctx, &userpool.CodeIssue{PoolID: c.PoolID, At: c.CreatedAt, Code: c})
+	if err == nil && refused != -1 {
+		err = fmt.Errorf("IssueCode without limits answered %d, want -1", refused)
+	}
+	return err
+}
+
+// consume uses up the code of a user and purpose with this MAC, paying for nothing: a
+// RedemptionCode of no writes.
+func consume(ctx context.Context, s userpool.Store, poolID, sub, purpose string, mac []byte) error {
+	return s.RedeemCode(ctx, &userpool.Redemption{Code: &userpool.Code{PoolID: poolID, UserSub: sub, Purpose: purpose, MAC: mac}})
 }
 
 // wantCode fails the test unless the stored code for want's user and purpose equals want.
@@ -63,21 +81,21 @@ func testCodeRoundTrip(t *testing.T, s userpool.Store) {
 	wantNoCode(t, s, q.ID, a.Sub, "recovery")
 	wantNoCode(t, s, p.ID, b.Sub, "recovery")
 	wantNoCode(t, s, p.ID, a.Sub, "signup")
-	wantErr(t, "ConsumeCode in another pool", s.ConsumeCode(ctx, q.ID, a.Sub, "recovery", c.MAC), userpool.ErrNotFound)
-	wantErr(t, "ConsumeCode of another user", s.ConsumeCode(ctx, p.ID, b.Sub, "recovery", c.MAC), userpool.ErrNotFound)
-	wantErr(t, "ConsumeCode for another purpose", s.ConsumeCode(ctx, p.ID, a.Sub, "signup", c.MAC), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode in another pool", consume(ctx, s, q.ID, a.Sub, "recovery", c.MAC), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode of another user", consume(ctx, s, p.ID, b.Sub, "recovery", c.MAC), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode for another purpose", consume(ctx, s, p.ID, a.Sub, "signup", c.MAC), userpool.ErrNotFound)
 	wantCode(t, s, c)
 
 	// Codes for users that do not exist are refused, and nothing is stored.
 	ghost := newUser(p.ID, "ghost")
-	wantErr(t, "PutCode for a missing user", s.PutCode(ctx, newCode(ghost, "recovery", base(), 1)), userpool.ErrNotFound)
+	wantErr(t, "IssueCode for a missing user", issueCode(ctx, s, newCode(ghost, "recovery", base(), 1)), userpool.ErrNotFound)
 	wantNoCode(t, s, p.ID, ghost.Sub, "recovery")
 	lost := newUser("us-east-1_none", "alice")
-	wantErr(t, "PutCode in a missing pool", s.PutCode(ctx, newCode(lost, "recovery", base(), 1)), userpool.ErrNotFound)
+	wantErr(t, "IssueCode in a missing pool", issueCode(ctx, s, newCode(lost, "recovery", base(), 1)), userpool.ErrNotFound)
 	// The user is found by sub, not by key.
 	byKey := newCode(a, "signup", base(), 1)
 	byKey.UserSub = a.Key
-	wantErr(t, "PutCode naming the user by key", s.PutCode(ctx, byKey), userpool.ErrNotFound)
+	wantErr(t, "IssueCode naming the user by key", issueCode(ctx, s, byKey), userpool.ErrNotFound)
 }
 
 func testCodeReplace(t *testing.T, s userpool.Store) {
@@ -96,15 +114,15 @@ func testCodeReplace(t *testing.T, s userpool.Store) {
 	wantCode(t, s, newer)
 	wantCode(t, s, other)
 
-	wantErr(t, "ConsumeCode with the replaced code's MAC", s.ConsumeCode(ctx, p.ID, a.Sub, "recovery", old.MAC), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode with the replaced code's MAC", consume(ctx, s, p.ID, a.Sub, "recovery", old.MAC), userpool.ErrNotFound)
 	wantCode(t, s, newer)
-	wantErr(t, "ConsumeCode with a prefix of the MAC", s.ConsumeCode(ctx, p.ID, a.Sub, "recovery", newer.MAC[:4]), userpool.ErrNotFound)
-	wantErr(t, "ConsumeCode with no MAC", s.ConsumeCode(ctx, p.ID, a.Sub, "recovery", nil), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode with a prefix of the MAC", consume(ctx, s, p.ID, a.Sub, "recovery", newer.MAC[:4]), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode with no MAC", consume(ctx, s, p.ID, a.Sub, "recovery", nil), userpool.ErrNotFound)
 	wantCode(t, s, newer)
 
-	must(t, "ConsumeCode", s.ConsumeCode(ctx, p.ID, a.Sub, "recovery", newer.MAC))
+	must(t, "RedeemCode", consume(ctx, s, p.ID, a.Sub, "recovery", newer.MAC))
 	wantNoCode(t, s, p.ID, a.Sub, "recovery")
-	wantErr(t, "ConsumeCode again", s.ConsumeCode(ctx, p.ID, a.Sub, "recovery", newer.MAC), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode again", consume(ctx, s, p.ID, a.Sub, "recovery", newer.MAC), userpool.ErrNotFound)
 	wantCode(t, s, other)
 
 	// A code may be stored again after one was consumed.
@@ -129,7 +147,7 @@ func testCodeConsumeRace(t *testing.T, s userpool.Store) {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			errs[i] = s.ConsumeCode(ctx, p.ID, a.Sub, "recovery", c.MAC)
+			errs[i] = consume(ctx, s, p.ID, a.Sub, "recovery", c.MAC)
 		})
 	}
 	close(start)
@@ -141,54 +159,13 @@ func testCodeConsumeRace(t *testing.T, s userpool.Store) {
 			used++
 		case errors.Is(err, userpool.ErrNotFound):
 		default:
-			t.Fatalf("ConsumeCode %d: %v, want nil or ErrNotFound", i, err)
+			t.Fatalf("RedeemCode %d: %v, want nil or ErrNotFound", i, err)
 		}
 	}
 	if used != 1 {
-		t.Fatalf("%d of %d racing ConsumeCode calls used the code, want exactly 1", used, n)
+		t.Fatalf("%d of %d racing RedeemCode calls used the code, want exactly 1", used, n)
 	}
 	wantNoCode(t, s, p.ID, a.Sub, "recovery")
-}
-
-func testCodeDelete(t *testing.T, s userpool.Store) {
-	ctx := t.Context()
-	p := createPool(t, s, "us-east-1_aaaa")
-	a := newUser(p.ID, "alice")
-	b := newUser(p.ID, "bob")
-	insertUsers(t, s, a, b)
-	var codes []*userpool.Code
-	for _, u := range []*userpool.User{a, b} {
-		for i, purpose := range purposes {
-			c := newCode(u, purpose, base(), byte(i))
-			putCode(t, s, c)
-			codes = append(codes, c)
-		}
-	}
-
-	must(t, "DeleteCodes of two purposes", s.DeleteCodes(ctx, p.ID, a.Sub, "signup", "verify:email"))
-	wantNoCode(t, s, p.ID, a.Sub, "signup")
-	wantNoCode(t, s, p.ID, a.Sub, "verify:email")
-	wantCode(t, s, codes[1])
-	wantCode(t, s, codes[3])
-
-	must(t, "DeleteCodes of one purpose", s.DeleteCodes(ctx, p.ID, a.Sub, "recovery"))
-	wantNoCode(t, s, p.ID, a.Sub, "recovery")
-	wantCode(t, s, codes[3])
-
-	// Deleting what is not there is not an error.
-	must(t, "DeleteCodes of a purpose without a code", s.DeleteCodes(ctx, p.ID, a.Sub, "signup", "no-such-purpose"))
-	must(t, "DeleteCodes of a missing user", s.DeleteCodes(ctx, p.ID, "no-such-sub"))
-	must(t, "DeleteCodes in a missing pool", s.DeleteCodes(ctx, "us-east-1_none", a.Sub))
-	wantCode(t, s, codes[3])
-
-	must(t, "DeleteCodes of every purpose", s.DeleteCodes(ctx, p.ID, a.Sub))
-	for _, purpose := range purposes {
-		wantNoCode(t, s, p.ID, a.Sub, purpose)
-	}
-	// The other user's codes are untouched throughout.
-	for _, c := range codes[len(purposes):] {
-		wantCode(t, s, c)
-	}
 }
 
 // testCodeDeleteUser checks that a user's codes go with it and do not come back with a

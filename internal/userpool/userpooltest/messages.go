@@ -21,6 +21,16 @@ func newMessage(id, poolID, username, destination string, at time.Time) *userpoo
 	}
 }
 
+// addMessage writes a message on its own: an IssueCode of nothing else.
+func addMessage(t *testing.T, s userpool.Store, m *userpool.Message) {
+	t.Helper()
+	refused, err := s.IssueCode(t.Context(), &userpool.CodeIssue{PoolID: m.UserPoolID, At: m.CreatedAt, Message: m})
+	must(t, "IssueCode of message "+m.MessageID, err)
+	if refused != -1 {
+		t.Fatalf("IssueCode without limits answered %d, want -1", refused)
+	}
+}
+
 // inbox adds five messages to two pools and returns them, newest first.
 func inbox(t *testing.T, s userpool.Store) (poolA, poolB string, newestFirst []*userpool.Message) {
 	t.Helper()
@@ -34,7 +44,7 @@ func inbox(t *testing.T, s userpool.Store) (poolA, poolB string, newestFirst []*
 	m4 := newMessage("m4", p.ID, "alice", "alice@example.com", at.Add(2*time.Second)) // same instant as m3, added after it
 	m5 := newMessage("m5", q.ID, "carol", "carol@example.com", at.Add(-time.Hour))    // added last, oldest
 	for _, m := range []*userpool.Message{m1, m2, m3, m4, m5} {
-		must(t, "AddMessage "+m.MessageID, s.AddMessage(t.Context(), m))
+		addMessage(t, s, m)
 	}
 	return p.ID, q.ID, []*userpool.Message{m4, m3, m2, m1, m5}
 }
@@ -89,6 +99,6 @@ func testMessageClear(t *testing.T, s userpool.Store) {
 		t.Fatalf("ClearMessages left %d messages", len(got))
 	}
 	m := newMessage("m6", p, "alice", "alice@example.com", base())
-	must(t, "AddMessage after ClearMessages", s.AddMessage(ctx, m))
+	addMessage(t, s, m)
 	same(t, "ListMessages after ClearMessages", []*userpool.Message{m}, listMessages(t, s, userpool.MessageFilter{}))
 }

@@ -1,6 +1,7 @@
 package userpooltest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -61,6 +62,11 @@ func (f *redeemFixture) wantOthersKept(t *testing.T, s userpool.Store) {
 	wantUser(t, s, f.bob)
 }
 
+// redeem redeems c to write u alone.
+func redeem(ctx context.Context, s userpool.Store, c *userpool.Code, u *userpool.User) error {
+	return s.RedeemCode(ctx, &userpool.Redemption{Code: c, Users: []userpool.UserWrite{{User: u}}})
+}
+
 // stored returns the user as a store must return it after a write: without its Outbox.
 func stored(u *userpool.User) *userpool.User {
 	c := *u
@@ -80,7 +86,7 @@ func testRedeemCode(t *testing.T, s userpool.Store) {
 	u.Outbox = []*userpool.Message{m}
 	v := u.Version
 
-	must(t, "RedeemCode", s.RedeemCode(ctx, f.code, u))
+	must(t, "RedeemCode", redeem(ctx, s, f.code, u))
 	if u.Version <= v {
 		t.Fatalf("RedeemCode left Version at %d (was %d), want it advanced", u.Version, v)
 	}
@@ -95,14 +101,14 @@ func testRedeemCode(t *testing.T, s userpool.Store) {
 	// The code is used up: redeeming it again, even with the user's current version, writes nothing.
 	again := *stored(u)
 	again.PasswordHash = "$argon2id$replayed"
-	wantErr(t, "RedeemCode of a redeemed code", s.RedeemCode(ctx, f.code, &again), userpool.ErrNotFound)
+	wantErr(t, "RedeemCode of a redeemed code", redeem(ctx, s, f.code, &again), userpool.ErrNotFound)
 	wantUser(t, s, stored(u))
 	f.wantOthersKept(t, s)
 
 	// A new code of the same purpose can be stored and redeemed in its turn.
 	next := newCode(f.alice, "recovery", base().Add(2*time.Minute), 4)
 	putCode(t, s, next)
-	must(t, "RedeemCode of the next code", s.RedeemCode(ctx, next, &again))
+	must(t, "RedeemCode of the next code", redeem(ctx, s, next, &again))
 	wantNoCode(t, s, f.pool.ID, f.alice.Sub, "recovery")
 	wantUser(t, s, &again)
 }
@@ -120,7 +126,7 @@ func testRedeemCodeStaleUser(t *testing.T, s userpool.Store) {
 	current.Status = "RESET_REQUIRED"
 	update(t, s, &current)
 
-	wantErr(t, "RedeemCode with a stale user", s.RedeemCode(ctx, f.code, stale), userpool.ErrConflict)
+	wantErr(t, "RedeemCode with a stale user", redeem(ctx, s, f.code, stale), userpool.ErrConflict)
 	wantCode(t, s, f.code)
 	wantUser(t, s, &current)
 	if got := listMessages(t, s, userpool.MessageFilter{}); len(got) != 0 {
@@ -131,7 +137,7 @@ func testRedeemCodeStaleUser(t *testing.T, s userpool.Store) {
 	// Read again, the reset goes through with the same code.
 	again := f.reset("$argon2id$new")
 	again.Version = current.Version
-	must(t, "RedeemCode after reading the user again", s.RedeemCode(ctx, f.code, again))
+	must(t, "RedeemCode after reading the user again", redeem(ctx, s, f.code, again))
 	wantNoCode(t, s, f.pool.ID, f.alice.Sub, "recovery")
 	wantUser(t, s, again)
 }
@@ -171,7 +177,7 @@ func testRedeemCodeWrongCode(t *testing.T, s userpool.Store) {
 	for what, c := range bad {
 		u := f.reset("$argon2id$" + what)
 		u.Outbox = []*userpool.Message{newMessage("redeem-"+what, f.pool.ID, "alice", "alice@example.com", base())}
-		wantErr(t, "RedeemCode with "+what, s.RedeemCode(ctx, c, u), userpool.ErrNotFound)
+		wantErr(t, "RedeemCode with "+what, redeem(ctx, s, c, u), userpool.ErrNotFound)
 		wantUser(t, s, &before)
 		wantCode(t, s, newer)
 	}
@@ -180,15 +186,15 @@ func testRedeemCodeWrongCode(t *testing.T, s userpool.Store) {
 	}
 	f.wantOthersKept(t, s)
 
-	// A code consumed by ConsumeCode cannot be redeemed after.
-	must(t, "ConsumeCode", s.ConsumeCode(ctx, newer.PoolID, newer.UserSub, newer.Purpose, newer.MAC))
-	wantErr(t, "RedeemCode of a consumed code", s.RedeemCode(ctx, newer, f.reset("$argon2id$consumed")), userpool.ErrNotFound)
+	// A code used up by a redemption of no writes cannot be redeemed after.
+	must(t, "RedeemCode of no writes", consume(ctx, s, newer.PoolID, newer.UserSub, newer.Purpose, newer.MAC))
+	wantErr(t, "RedeemCode of a consumed code", redeem(ctx, s, newer, f.reset("$argon2id$consumed")), userpool.ErrNotFound)
 	wantUser(t, s, &before)
 
 	// Nor the code of a user deleted since: it went with the user.
 	putCode(t, s, newer)
 	must(t, "DeleteUser", s.DeleteUser(ctx, f.pool.ID, "alice"))
-	err := s.RedeemCode(ctx, newer, f.reset("$argon2id$deleted"))
+	err := redeem(ctx, s, newer, f.reset("$argon2id$deleted"))
 	wantErr(t, "RedeemCode for a deleted user", err, userpool.ErrNotFound)
 	wantNoUser(t, s, f.pool.ID, "alice")
 }
@@ -200,7 +206,7 @@ func testRedeemCodeAliasConflict(t *testing.T, s userpool.Store) {
 	f := newRedeemFixture(t, s)
 	u := f.reset("$argon2id$new")
 	u.Aliases = []string{"email:bob@example.com"}
-	wantErr(t, "RedeemCode taking bob's alias", s.RedeemCode(ctx, f.code, u), userpool.ErrAliasConflict)
+	wantErr(t, "RedeemCode taking bob's alias", redeem(ctx, s, f.code, u), userpool.ErrAliasConflict)
 	wantCode(t, s, f.code)
 	wantUser(t, s, f.alice)
 	wantAliasHolder(t, s, f.pool.ID, "email:bob@example.com", "bob")
@@ -223,7 +229,7 @@ func testRedeemCodeRace(t *testing.T, s userpool.Store) {
 		users[i].Outbox = []*userpool.Message{newMessage(fmt.Sprintf("redeem-m%d", i), f.pool.ID, "alice", "alice@example.com", base())}
 		wg.Go(func() {
 			<-start
-			errs[i] = s.RedeemCode(ctx, f.code, users[i])
+			errs[i] = redeem(ctx, s, f.code, users[i])
 		})
 	}
 	close(start)

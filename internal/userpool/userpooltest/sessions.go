@@ -17,7 +17,7 @@ func newSession(id string, u *userpool.User, clientID string, at time.Time) *use
 
 func createSession(t *testing.T, s userpool.Store, se *userpool.Session) {
 	t.Helper()
-	must(t, "CreateSession "+se.ID, s.CreateSession(t.Context(), se))
+	must(t, "StartSession "+se.ID, s.StartSession(t.Context(), se))
 }
 
 // wantSession fails the test unless the stored session with want's id equals want.
@@ -63,19 +63,19 @@ func testSessionCreateGet(t *testing.T, s userpool.Store) {
 
 	// Ids are unique across pools.
 	dup := newSession(valid.ID, newUser(q.ID, "bob"), "client2", base())
-	wantErr(t, "CreateSession with a taken id", s.CreateSession(ctx, dup), userpool.ErrConflict)
+	wantErr(t, "StartSession with a taken id", s.StartSession(ctx, dup), userpool.ErrConflict)
 	wantSession(t, s, valid)
 
 	ghost := newSession("s-ghost", newUser(p.ID, "ghost"), "client1", base())
-	wantErr(t, "CreateSession for a missing user", s.CreateSession(ctx, ghost), userpool.ErrNotFound)
+	wantErr(t, "StartSession for a missing user", s.StartSession(ctx, ghost), userpool.ErrNotFound)
 	wantNoSession(t, s, ghost.ID)
 	lost := newSession("s-lost", newUser("us-east-1_none", "alice"), "client1", base())
-	wantErr(t, "CreateSession in a missing pool", s.CreateSession(ctx, lost), userpool.ErrNotFound)
+	wantErr(t, "StartSession in a missing pool", s.StartSession(ctx, lost), userpool.ErrNotFound)
 	wantNoSession(t, s, lost.ID)
 	// The user is found by sub in its own pool.
 	elsewhere := newSession("s-elsewhere", a, "client1", base())
 	elsewhere.PoolID = q.ID
-	wantErr(t, "CreateSession for a user of another pool", s.CreateSession(ctx, elsewhere), userpool.ErrNotFound)
+	wantErr(t, "StartSession for a user of another pool", s.StartSession(ctx, elsewhere), userpool.ErrNotFound)
 	wantNoSession(t, s, elsewhere.ID)
 }
 

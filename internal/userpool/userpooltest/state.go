@@ -54,7 +54,7 @@ func populate(t *testing.T, s userpool.Store, poolID string) *poolState {
 	m1 := newMessage(poolID+"-m1", poolID, "alice", "alice@example.com", base())
 	m2 := newMessage(poolID+"-m2", poolID, "bob", "bob@example.com", base().Add(time.Second))
 	for _, m := range []*userpool.Message{m1, m2} {
-		must(t, "AddMessage", s.AddMessage(ctx, m))
+		addMessage(t, s, m)
 	}
 	st.Messages = []*userpool.Message{m2, m1}
 

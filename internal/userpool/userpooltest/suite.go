@@ -73,13 +73,27 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Code/RoundTrip", testCodeRoundTrip},
 		{"Code/Replace", testCodeReplace},
 		{"Code/ConsumeRace", testCodeConsumeRace},
-		{"Code/Delete", testCodeDelete},
 		{"Code/DeleteUser", testCodeDeleteUser},
 		{"Code/Redeem", testRedeemCode},
 		{"Code/RedeemStaleUser", testRedeemCodeStaleUser},
 		{"Code/RedeemWrongCode", testRedeemCodeWrongCode},
 		{"Code/RedeemAliasConflict", testRedeemCodeAliasConflict},
 		{"Code/RedeemRace", testRedeemCodeRace},
+		{"Code/RedeemClearsAndRecords", testRedeemClearsAndRecords},
+		{"Code/Issue", testIssueCode},
+		{"Code/IssueRace", testIssueCodeRace},
+		{"Code/IssueWithUsers", testIssueCodeWithUsers},
+
+		{"Outbox/ClaimFinish", testOutboxClaimFinish},
+		{"Outbox/ClaimRace", testOutboxClaimRace},
+		{"Outbox/WithUser", testUserOutbox},
+
+		{"User/NoLostUpdate", testUserNoLostUpdate},
+		{"Pool/UpdateRace", testPoolUpdateRace},
+
+		{"Risk/PutGet", testRiskConfiguration},
+		{"Event/AddList", testAuthEvents},
+		{"Session/StartClears", testStartSessionClears},
 
 		{"Attempt/Window", testAttemptWindow},
 		{"Attempt/Independent", testAttemptIndependent},
