@@ -25,6 +25,7 @@ type Config struct {
 	AdminToken  string
 	Migrate     bool
 	SecretKey   string
+	FixedCode   string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -80,6 +81,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"A bearer token that opens the /_cognate/ developer endpoints off loopback. (COGNATE_ADMIN_TOKEN)")
 	fs.StringVar(&c.SecretKey, "secret-key-file", env("COGNATE_SECRET_KEY_FILE", ""),
 		"The file holding the master key that codes, SRP verifiers, sessions and signing keys are protected with, kept outside the store. Default: secret.key beside a SQLite file, made at first start; none (a random key per process) for :memory:. (COGNATE_SECRET_KEY_FILE)")
+	fs.StringVar(&c.FixedCode, "fixed-code", env("COGNATE_FIXED_CODE", ""),
+		"A test control: make every one-time code these six digits. Emulator mode only (refused with --credentials or off loopback). (COGNATE_FIXED_CODE)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -162,6 +165,7 @@ func (c *Config) Validate() error {
 	if !server.IsLoopback(c.Addr) && c.Credentials == "" && !c.Insecure {
 		errs = append(errs, fmt.Errorf("refusing to listen on %s, which is not loopback, without --credentials: anyone who reaches it could call every admin operation; give --credentials FILE, or --insecure to accept that", c.Addr))
 	}
+	errs = append(errs, c.validateControls()...)
 	return errors.Join(errs...)
 }
 

@@ -133,14 +133,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	svc := userpool.New(store, userpool.Options{Region: c.Region, Logger: log, MasterKey: master,
-		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota})
+	controls := c.controls(log)
+	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master,
+		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota}
+	if controls != nil {
+		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode
+	}
+	svc := userpool.New(store, opts)
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
 		OpenDevEndpoints: server.IsLoopback(c.Addr),
 		AdminToken:       c.AdminToken,
 		Logger:           log,
+		Controls:         controls,
 	})
 
 	ln, err := net.Listen("tcp", c.Addr)

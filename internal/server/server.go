@@ -36,6 +36,8 @@ type Config struct {
 	AdminToken string
 	// Logger receives internal errors.
 	Logger *slog.Logger
+	// Controls are the emulator mode's test controls; nil refuses them.
+	Controls *Controls
 }
 
 // Operations returns the names of the operations cognate carries out, for documentation
@@ -100,10 +102,13 @@ func New(cfg Config) http.Handler {
 			q.Get("client_id"), q.Get("user_name"), q.Get("confirmation_code"))
 		confirmPage(w, r, log, err)
 	})
-	dev := devEndpoints{service: cfg.Service, log: log}
+	dev := devEndpoints{service: cfg.Service, log: log, controls: cfg.Controls}
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
 	mux.Handle("POST /_cognate/reset", cfg.guard(http.HandlerFunc(dev.reset)))
+	mux.Handle("GET /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.getClock)))
+	mux.Handle("POST /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.advanceClock)))
+	mux.Handle("DELETE /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.resetClock)))
 	return mux
 }
 
@@ -169,8 +174,9 @@ func (cfg Config) guard(next http.Handler) http.Handler {
 }
 
 type devEndpoints struct {
-	service *userpool.Service
-	log     *slog.Logger
+	service  *userpool.Service
+	log      *slog.Logger
+	controls *Controls
 }
 
 func (d devEndpoints) listMessages(w http.ResponseWriter, r *http.Request) {
@@ -203,6 +209,10 @@ func (d devEndpoints) clearMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d devEndpoints) reset(w http.ResponseWriter, r *http.Request) {
+	if pool := r.URL.Query().Get("UserPoolId"); pool != "" {
+		d.resetPool(w, r, pool)
+		return
+	}
 	if err := d.service.Reset(r.Context()); err != nil {
 		d.fail(w, r, err)
 		return

@@ -156,6 +156,32 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
+// ResetPool removes one pool's users, attempts and messages, keeping the pool, its clients
+// and groups; ErrNotFound if the pool does not exist.
+func (s *Store) ResetPool(ctx context.Context, poolID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM pools WHERE id = ?`, poolID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("pool " + poolID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: reset pool %s: %w", poolID, err)
+		}
+		// Users cascade to aliases, memberships, codes, sessions and auth events.
+		for _, stmt := range []string{
+			`DELETE FROM users WHERE pool_id = ?`,
+			`DELETE FROM attempts WHERE pool_id = ?`,
+			`DELETE FROM messages WHERE pool_id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, stmt, poolID); err != nil {
+				return fmt.Errorf("sqlite: reset pool %s: %w", poolID, err)
+			}
+		}
+		return nil
+	})
+}
+
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits it if fn
 // returns nil. fn must use only tx: with ":memory:" the pool has one connection, and a
 // statement on s.db inside fn would wait for it forever.

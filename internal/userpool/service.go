@@ -50,6 +50,10 @@ type Options struct {
 	FailFast bool
 	// EmailDailyQuota, when positive, simulates the COGNITO_DEFAULT sender's daily quota.
 	EmailDailyQuota int
+	// FixedCode, when set, is every one-time code the service makes (sign-up, recovery,
+	// attribute verification) instead of a random one: a test control of the emulator mode,
+	// which cmd/cognate refuses with --credentials or off loopback. Six digits.
+	FixedCode string
 	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
 	// where a pool configures one).
 	Invoker Invoker
@@ -75,6 +79,7 @@ type Service struct {
 
 	email, sms      Channel
 	failFast        bool
+	fixedCode       string
 	emailDailyQuota int
 	owner           string // this process's name as a message lease holder
 	breaker         breaker
@@ -87,6 +92,7 @@ func New(store Store, opts Options) *Service {
 		email:           opts.Email,
 		sms:             opts.SMS,
 		failFast:        opts.FailFast,
+		fixedCode:       opts.FixedCode,
 		emailDailyQuota: opts.EmailDailyQuota,
 		region:          opts.Region,
 		account:         opts.AccountID,

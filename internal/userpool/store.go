@@ -172,6 +172,11 @@ type Store interface {
 	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
 	// keys are the installation's identity, and tokens stay verifiable.
 	Reset(ctx context.Context) error
+	// ResetPool removes one pool's users (with their aliases, memberships, codes, sessions
+	// and auth events), its attempts and its messages, keeping the pool, its clients, groups
+	// and risk configuration (POST /_cognate/reset?UserPoolId=). ErrNotFound if the pool
+	// does not exist.
+	ResetPool(ctx context.Context, poolID string) error
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 }

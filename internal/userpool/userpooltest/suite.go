@@ -97,6 +97,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"SigningKey/AddList", testSigningKeys},
 
 		{"Reset", testReset},
+		{"ResetPool", testResetPool},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
