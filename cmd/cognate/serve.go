@@ -27,6 +27,10 @@ const usage = `usage: cognate <command> [flags]
 commands:
   serve     run the server
   migrate   bring the store's schema up to date and exit
+  forgot-password [USERNAME]
+            send a user a password reset code (as Reset-CGIPForgottenPassword)
+  confirm-forgot-password [USERNAME]
+            set the new password with that code (as Confirm-CGIPForgotPassword)
   keys rotate
             make new token signing keys (old ones stay in the JWKS)
   version   print the version
@@ -51,6 +55,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return errors.New(`"keys" takes the subcommand "rotate"`)
 		}
 		return rotateKeys(ctx, args[2:], getenv, stdout, stderr)
+	case "forgot-password":
+		return runRecovery(ctx, forgotPasswordCommand, args[1:], stdin, stdout, stderr)
+	case "confirm-forgot-password":
+		return runRecovery(ctx, confirmForgotPasswordCommand, args[1:], stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "cognate", version())
 		return nil
