@@ -26,6 +26,7 @@ type Config struct {
 	Migrate     bool
 	SecretKey   string
 	FixedCode   string
+	Seed        string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -83,6 +84,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"The file holding the master key that codes, SRP verifiers, sessions and signing keys are protected with, kept outside the store. Default: secret.key beside a SQLite file, made at first start; none (a random key per process) for :memory:. (COGNATE_SECRET_KEY_FILE)")
 	fs.StringVar(&c.FixedCode, "fixed-code", env("COGNATE_FIXED_CODE", ""),
 		"A test control: make every one-time code these six digits. Emulator mode only (refused with --credentials or off loopback). (COGNATE_FIXED_CODE)")
+	fs.StringVar(&c.Seed, "seed", env("COGNATE_SEED", ""),
+		"A JSON or YAML file of pools, clients, groups and users to make at start, idempotently; a bad file fails the start and changes nothing. (COGNATE_SEED)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {

@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -105,7 +106,7 @@ func (f *metadataFlag) Set(v string) error {
 		if err := json.Unmarshal([]byte(v), &obj); err != nil {
 			return fmt.Errorf("not a JSON object of strings: %v", err)
 		}
-		for _, k := range sortedKeys(obj) {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			if err := add(k, obj[k]); err != nil {
 				return err
 			}

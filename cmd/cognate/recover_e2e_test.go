@@ -198,7 +198,9 @@ func TestRecoveryCommandSelect(t *testing.T) {
 	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, nil)
 	p.jane(t)
 	base := []string{"--client-id", p.client, "--region", "us-east-1", "--endpoint-url", rec.URL}
-	forgot := func(extra ...string) []string { return append(append([]string{"forgot-password", "jane"}, base...), extra...) }
+	forgot := func(extra ...string) []string {
+		return append(append([]string{"forgot-password", "jane"}, base...), extra...)
+	}
 	confirm := func(extra ...string) []string {
 		return append(append([]string{"confirm-forgot-password", "jane", "--confirmation-code", "123456", "--password", recNewPassword}, base...), extra...)
 	}

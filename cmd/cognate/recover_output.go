@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ func (rc recoveryCommand) parameters() []parameter {
 				return nil
 			}
 			var o object
-			for _, k := range sortedKeys(f.clientMetadata.m) {
+			for _, k := range slices.Sorted(maps.Keys(f.clientMetadata.m)) {
 				o = append(o, member{k, f.clientMetadata.m[k]})
 			}
 			return o
@@ -325,14 +326,4 @@ func center(s string, width int) string {
 	n := utf8.RuneCountInString(s)
 	left := (width - n) / 2
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", width-n-left)
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -148,6 +148,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode
 	}
 	svc := userpool.New(store, opts)
+	if c.Seed != "" {
+		made, err := seed(ctx, c.Seed, c, store, svc, master)
+		if err != nil {
+			return err
+		}
+		log.Info("seed applied", "file", c.Seed, "made", made.String())
+	}
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
