@@ -27,6 +27,7 @@ type Config struct {
 	SecretKey   string
 	FixedCode   string
 	Seed        string
+	Pprof       string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -86,6 +87,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"A test control: make every one-time code these six digits. Emulator mode only (refused with --credentials or off loopback). (COGNATE_FIXED_CODE)")
 	fs.StringVar(&c.Seed, "seed", env("COGNATE_SEED", ""),
 		"A JSON or YAML file of pools, clients, groups and users to make at start, idempotently; a bad file fails the start and changes nothing. (COGNATE_SEED)")
+	fs.StringVar(&c.Pprof, "pprof", env("COGNATE_PPROF", ""),
+		"Serve net/http/pprof on this address, which must be loopback (e.g. 127.0.0.1:6060). Off by default. (COGNATE_PPROF)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -165,6 +168,9 @@ func (c *Config) Validate() error {
 	if c.SMSProvider == "webhook" && (c.SMSWebhookURL == "" || c.SMSWebhookSecret == "") {
 		errs = append(errs, errors.New("--sms-provider webhook needs --sms-webhook-url and --sms-webhook-secret"))
 	}
+	if c.Pprof != "" && !server.IsLoopback(c.Pprof) {
+		errs = append(errs, fmt.Errorf("--pprof %s: the profiling listener must be on loopback", c.Pprof))
+	}
 	if !server.IsLoopback(c.Addr) && c.Credentials == "" && !c.Insecure {
 		errs = append(errs, fmt.Errorf("refusing to listen on %s, which is not loopback, without --credentials: anyone who reaches it could call every admin operation; give --credentials FILE, or --insecure to accept that", c.Addr))
 	}
@@ -185,7 +191,7 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 	l, _ := c.level()
 	opts := &slog.HandlerOptions{Level: l}
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(requestIDs{slog.NewJSONHandler(w, opts)})
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(requestIDs{slog.NewTextHandler(w, opts)})
 }

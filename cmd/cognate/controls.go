@@ -42,16 +42,23 @@ func (c *Config) validateControls() []error {
 	return errs
 }
 
-// controls builds the test controls of the emulator mode and announces them in a warning
-// line; outside it there are none (nil), and their endpoints refuse.
-func (c *Config) controls(log *slog.Logger) *server.Controls {
+// controls builds the test controls of the emulator mode; outside it there are none (nil),
+// and their endpoints refuse.
+func (c *Config) controls() *server.Controls {
 	if !c.emulator() {
 		return nil
+	}
+	return &server.Controls{Clock: &server.Clock{}}
+}
+
+// announceControls says in a warning line that the test controls are on.
+func (c *Config) announceControls(log *slog.Logger, controls *server.Controls) {
+	if controls == nil {
+		return
 	}
 	attrs := []any{"clock", "POST /_cognate/clock", "reset_pool", "POST /_cognate/reset?UserPoolId="}
 	if c.FixedCode != "" {
 		attrs = append(attrs, "fixed_code", "every code is the --fixed-code value")
 	}
 	log.Warn("test controls are on (emulator mode: no --credentials, loopback only); never use this mode for real users", attrs...)
-	return &server.Controls{Clock: &server.Clock{}}
 }

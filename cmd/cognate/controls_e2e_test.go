@@ -46,9 +46,7 @@ func (s *testServer) clock(t testing.TB, method, query, body string) ctlClock {
 func TestFixedCode(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, "--fixed-code", "123456")
-	if !strings.Contains(s.stderr.String(), "test controls are on") || !strings.Contains(s.stderr.String(), "level=WARN") {
-		t.Errorf("no warning line announcing the test controls at start:\n%s", s.stderr.String())
-	}
+	s.waitLog(t, `level=WARN msg="test controls are on (emulator mode: no --credentials, loopback only); never use this mode for real users"`)
 	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesEnabled, nil)
 	p.jane(t)
 
@@ -100,6 +98,7 @@ func TestTestControlsRefusedOutsideEmulatorMode(t *testing.T) {
 
 	// A signed server has no clock to move and no pool reset, and says nothing of them.
 	s := signedServer(t)
+	s.waitLog(t, `msg="cognate serving"`)
 	if strings.Contains(s.stderr.String(), "test controls") {
 		t.Errorf("a signed server announced test controls:\n%s", s.stderr.String())
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"cognate/internal/metrics"
 	"cognate/internal/server"
 	"cognate/internal/sigv4"
 	"cognate/internal/sqlite"
@@ -141,13 +142,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	controls := c.controls(log)
-	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master,
+	controls := c.controls()
+	var svc *userpool.Service
+	meters := metrics.New(metrics.Sources{
+		HashQueue: func() int { return svc.HashQueue() },
+		Outbox:    func(ctx context.Context) (map[string]int, error) { return svc.OutboxDepth(ctx) },
+		Channels:  channelNames(mail, text),
+	})
+	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master, Observer: meters,
 		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota}
 	if controls != nil {
 		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode
 	}
-	svc := userpool.New(store, opts)
+	svc = userpool.New(meteredStore{Store: store, m: meters}, opts)
 	if c.Seed != "" {
 		made, err := seed(ctx, c.Seed, c, store, svc, master)
 		if err != nil {
@@ -155,6 +162,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		log.Info("seed applied", "file", c.Seed, "made", made.String())
 	}
+	ready := &readiness{store: store}
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
@@ -162,8 +170,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		AdminToken:       c.AdminToken,
 		Logger:           log,
 		Controls:         controls,
+		Ready:            ready.check,
+		Metrics:          meters.Handler(),
+		Observe:          requestLog(log, meters),
 	})
 
+	if c.Pprof != "" {
+		stopPprof, err := startPprof(c.Pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -178,6 +196,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	log.Info("cognate serving", "addr", ln.Addr().String(), "store", c.Store, "region", c.Region, "signatures", verifier != nil)
+	c.announceControls(log, controls)
 
 	// The dispatcher delivers what real channels queued, until the server stops.
 	dispatchCtx, stopDispatch := context.WithCancel(context.Background())
@@ -195,9 +214,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	// Graceful shutdown: refuse readiness, stop accepting, let the requests in flight finish;
+	// then let the dispatcher finish the send it is making and hand what it has not sent to
+	// the next start (RunDispatcher frees its leases).
+	ready.draining.Store(true)
+	log.Info("shutting down: finishing the requests in flight")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdown)
+	log.Info("shutting down: finishing the delivery in progress; unsent messages stay queued for the next start")
+	stopDispatch()
+	<-dispatched
 	log.Info("cognate stopped")
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -38,6 +39,13 @@ type Config struct {
 	Logger *slog.Logger
 	// Controls are the emulator mode's test controls; nil refuses them.
 	Controls *Controls
+	// Ready, when set, adds to /readyz's check that the store answers (migrations
+	// applied, not shutting down); an error makes it answer 503.
+	Ready func(ctx context.Context) error
+	// Metrics, when set, serves GET /metrics.
+	Metrics http.Handler
+	// Observe, when set, is told of every API request answered (awsjson.Handler.Observe).
+	Observe func(r *http.Request, op, exception string, status int, took time.Duration)
 }
 
 // Operations returns the names of the operations cognate carries out, for documentation
@@ -64,6 +72,7 @@ func New(cfg Config) http.Handler {
 		ValidationErrorCode: "InvalidParameterException",
 		InternalError:       awsjson.Error{Code: "InternalErrorException", Message: "Internal server error.", Status: http.StatusInternalServerError},
 		Logger:              log,
+		Observe:             cfg.Observe,
 		Context: func(ctx context.Context, r *http.Request) context.Context {
 			return userpool.WithCaller(ctx, caller(r))
 		},
@@ -79,15 +88,12 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := cfg.Service.Ping(r.Context()); err != nil {
-			log.ErrorContext(r.Context(), "health check failed", "error", err.Error())
-			http.Error(w, "store unreachable\n", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
+	cfg.Logger = log
+	mux.HandleFunc("GET /healthz", cfg.healthz)
+	mux.HandleFunc("GET /readyz", cfg.readyz)
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		b, err := cfg.Service.JWKS(r.Context(), r.PathValue("pool"))
 		wellKnown(w, r, log, b, err)

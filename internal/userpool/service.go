@@ -57,6 +57,8 @@ type Options struct {
 	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
 	// where a pool configures one).
 	Invoker Invoker
+	// Observer is told of trigger invocations, for metrics. Nil: nobody.
+	Observer Observer
 }
 
 // keys are the service's secret keys, each derived from the master key for one purpose.
@@ -76,6 +78,7 @@ type Service struct {
 	keys      keys
 	signers   signers
 	invoker   Invoker
+	observer  Observer
 
 	email, sms      Channel
 	failFast        bool
@@ -100,6 +103,7 @@ func New(store Store, opts Options) *Service {
 		rand:            opts.Rand,
 		log:             opts.Logger,
 		invoker:         opts.Invoker,
+		observer:        opts.Observer,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

@@ -111,6 +111,13 @@ type Store interface {
 	// NextAttemptAt, LastError, DeliveredAt, and Body/HTML, which a real channel wipes) and
 	// frees the lease; ErrConflict if owner no longer holds the lease.
 	FinishMessage(ctx context.Context, m *Message, owner string) error
+	// ReleaseMessages frees every lease owner holds on queued messages, so that another
+	// dispatcher (the next start's) may take them at once rather than when the leases run
+	// out: a stopping server hands over what it did not send.
+	ReleaseMessages(ctx context.Context, owner string) error
+	// CountQueuedMessages returns how many messages wait for delivery, by channel (the
+	// outbox depth operators watch); channels with none are absent.
+	CountQueuedMessages(ctx context.Context) (map[string]int, error)
 
 	// PutCode stores a one-time code, replacing any code the user had for the same purpose
 	// (the newest code wins). ErrNotFound if the user does not exist.

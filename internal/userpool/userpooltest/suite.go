@@ -69,6 +69,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Message/List", testMessageList},
 		{"Message/Filters", testMessageFilters},
 		{"Message/Clear", testMessageClear},
+		{"Message/Release", testMessageRelease},
+		{"Message/CountQueued", testMessageCountQueued},
 
 		{"Code/RoundTrip", testCodeRoundTrip},
 		{"Code/Replace", testCodeReplace},
