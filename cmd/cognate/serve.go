@@ -32,6 +32,8 @@ commands:
             send a user a password reset code (as Reset-CGIPForgottenPassword)
   confirm-forgot-password [USERNAME]
             set the new password with that code (as Confirm-CGIPForgotPassword)
+  backup --to FILE
+            copy the SQLite store while it is in use
   keys rotate
             make new token signing keys (old ones stay in the JWKS)
   version   print the version
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRecovery(ctx, forgotPasswordCommand, args[1:], stdin, stdout, stderr)
 	case "confirm-forgot-password":
 		return runRecovery(ctx, confirmForgotPasswordCommand, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "cognate", version())
 		return nil
