@@ -69,23 +69,15 @@ func TestReadmeTour(t *testing.T) {
 	requirePeer(t, "curl", err == nil, "curl not installed")
 
 	script := readmeBlock(t, tourHeading)
-	const documented = "http://127.0.0.1:9229"
-	if !strings.Contains(script, documented) {
-		t.Fatalf("the tour no longer uses %s; this test replaces it with the test server's URL", documented)
+	if !strings.Contains(script, documentedURL) {
+		t.Fatalf("the tour no longer uses %s; this test replaces it with the test server's URL", documentedURL)
 	}
 	s := startServer(t)
-	script = strings.ReplaceAll(script, documented, s.URL)
+	script = strings.ReplaceAll(script, documentedURL, s.URL)
 
 	// The environment of the machine, less anything that could point the AWS CLI elsewhere
 	// or change how it signs: the block sets the credentials and region itself.
-	env := []string{"HOME=" + t.TempDir(), "AWS_PAGER="}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || k == "HOME" {
-			continue
-		}
-		env = append(env, kv)
-	}
+	env := append(cleanEnv(t), "PATH="+os.Getenv("PATH"))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
