@@ -339,14 +339,14 @@ func (rc recoveryCommand) one(ctx context.Context, client *cip.Client, f *recove
 	if f.set["analytics-endpoint-id"] {
 		analytics = &types.AnalyticsMetadataType{AnalyticsEndpointId: aws.String(f.analyticsEndpointID)}
 	}
-	var context *types.UserContextDataType
+	var userContext *types.UserContextDataType
 	if f.set["user-context-encoded-data"] || f.set["user-context-ip"] {
-		context = &types.UserContextDataType{}
+		userContext = &types.UserContextDataType{}
 		if f.set["user-context-encoded-data"] {
-			context.EncodedData = aws.String(f.encodedData)
+			userContext.EncodedData = aws.String(f.encodedData)
 		}
 		if f.set["user-context-ip"] {
-			context.IpAddress = aws.String(f.ipAddress)
+			userContext.IpAddress = aws.String(f.ipAddress)
 		}
 	}
 	optional := func(set bool, v string) *string {
@@ -364,7 +364,7 @@ func (rc recoveryCommand) one(ctx context.Context, client *cip.Client, f *recove
 			ClientId: aws.String(f.clientID), Username: aws.String(username),
 			ConfirmationCode: aws.String(f.confirmationCode), Password: aws.String(f.password),
 			SecretHash: optional(f.set["secret-hash"], hash), ClientMetadata: f.clientMetadata.m,
-			AnalyticsMetadata: analytics, UserContextData: context,
+			AnalyticsMetadata: analytics, UserContextData: userContext,
 		})
 		if err != nil {
 			return apiError(err)
@@ -374,7 +374,7 @@ func (rc recoveryCommand) one(ctx context.Context, client *cip.Client, f *recove
 		out, err := client.ForgotPassword(ctx, &cip.ForgotPasswordInput{
 			ClientId: aws.String(f.clientID), Username: aws.String(username),
 			SecretHash: optional(f.set["secret-hash"], hash), ClientMetadata: f.clientMetadata.m,
-			AnalyticsMetadata: analytics, UserContextData: context,
+			AnalyticsMetadata: analytics, UserContextData: userContext,
 		})
 		if err != nil {
 			return apiError(err)
