@@ -28,7 +28,9 @@ type Config struct {
 	SecretKey   string
 	PublicURL   string
 	TokenIssuer string
-	PprofAddr   string
+	FixedCode   string
+	Seed        string
+	Pprof       string
 
 	Delivery        string
 	EmailDailyQuota int
@@ -88,8 +90,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"The URL clients reach cognate at (https://auth.example.com); links in messages, token issuers and the discovery document are built from it, never from a request's Host header. Default: http:// and the address cognate listens on. (COGNATE_PUBLIC_URL)")
 	fs.StringVar(&c.TokenIssuer, "token-issuer", env("COGNATE_TOKEN_ISSUER", "url"),
 		"The iss claim of tokens: url (<public URL>/<pool id>, where cognate serves the discovery document) or aws (https://cognito-idp.<region>.amazonaws.com/<pool id>, as AWS's verifiers expect; the JWKS is still cognate's). (COGNATE_TOKEN_ISSUER)")
-	fs.StringVar(&c.PprofAddr, "pprof-addr", env("COGNATE_PPROF_ADDR", ""),
-		"Serve Go's profiler (net/http/pprof) on this loopback address, host:port; empty: not served. (COGNATE_PPROF_ADDR)")
+	fs.StringVar(&c.FixedCode, "fixed-code", env("COGNATE_FIXED_CODE", ""),
+		"A test control: make every one-time code these six digits. Emulator mode only (refused with --credentials or off loopback). (COGNATE_FIXED_CODE)")
+	fs.StringVar(&c.Seed, "seed", env("COGNATE_SEED", ""),
+		"A JSON or YAML file of pools, clients, groups and users to make at start, idempotently; a bad file fails the start and changes nothing. (COGNATE_SEED)")
+	fs.StringVar(&c.Pprof, "pprof", env("COGNATE_PPROF", ""),
+		"Serve net/http/pprof on this address, which must be loopback (e.g. 127.0.0.1:6060). Off by default. (COGNATE_PPROF)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -160,10 +166,6 @@ func (c *Config) Validate() error {
 	if c.Store == "" {
 		errs = append(errs, errors.New("--store must not be empty"))
 	}
-	if c.PprofAddr != "" && !server.IsLoopback(c.PprofAddr) {
-		// The profiler shows memory and goroutine stacks: nothing for another machine to read.
-		errs = append(errs, fmt.Errorf("--pprof-addr %q must be a loopback address", c.PprofAddr))
-	}
 	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
 		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))
 	}
@@ -181,9 +183,13 @@ func (c *Config) Validate() error {
 	if c.SMSProvider == "webhook" && (c.SMSWebhookURL == "" || c.SMSWebhookSecret == "") {
 		errs = append(errs, errors.New("--sms-provider webhook needs --sms-webhook-url and --sms-webhook-secret"))
 	}
+	if c.Pprof != "" && !server.IsLoopback(c.Pprof) {
+		errs = append(errs, fmt.Errorf("--pprof %s: the profiling listener must be on loopback", c.Pprof))
+	}
 	if !server.IsLoopback(c.Addr) && c.Credentials == "" && !c.Insecure {
 		errs = append(errs, fmt.Errorf("refusing to listen on %s, which is not loopback, without --credentials: anyone who reaches it could call every admin operation; give --credentials FILE, or --insecure to accept that", c.Addr))
 	}
+	errs = append(errs, c.validateControls()...)
 	return errors.Join(errs...)
 }
 
@@ -211,7 +217,7 @@ func (c *Config) logger(w io.Writer) *slog.Logger {
 	l, _ := c.level()
 	opts := &slog.HandlerOptions{Level: l}
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(requestIDs{slog.NewJSONHandler(w, opts)})
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(requestIDs{slog.NewTextHandler(w, opts)})
 }

@@ -3,6 +3,8 @@
 //
 //	cognate serve     run the server (the default store is ./cognate-data/cognate.db)
 //	cognate migrate   bring the store's schema up to date and exit
+//	cognate forgot-password, confirm-forgot-password
+//	                  reset a password from the command line (as the PowerShell cmdlets)
 //	cognate version   print the version
 package main
 

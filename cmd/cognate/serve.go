@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"cognate/internal/metrics"
 	"cognate/internal/server"
 	"cognate/internal/sigv4"
 	"cognate/internal/sqlite"
@@ -27,6 +28,12 @@ const usage = `usage: cognate <command> [flags]
 commands:
   serve     run the server
   migrate   bring the store's schema up to date and exit
+  forgot-password [USERNAME]
+            send a user a password reset code (as Reset-CGIPForgottenPassword)
+  confirm-forgot-password [USERNAME]
+            set the new password with that code (as Confirm-CGIPForgotPassword)
+  backup --to FILE
+            copy the SQLite store while it is in use
   keys rotate
             make new token signing keys (old ones stay in the JWKS)
   version   print the version
@@ -51,6 +58,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return errors.New(`"keys" takes the subcommand "rotate"`)
 		}
 		return rotateKeys(ctx, args[2:], getenv, stdout, stderr)
+	case "forgot-password":
+		return runRecovery(ctx, forgotPasswordCommand, args[1:], stdin, stdout, stderr)
+	case "confirm-forgot-password":
+		return runRecovery(ctx, confirmForgotPasswordCommand, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "cognate", version())
 		return nil
@@ -142,17 +155,47 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if publicURL == "" {
 		publicURL = "http://" + ln.Addr().String() // the address actually bound, port 0 resolved
 	}
-	svc := userpool.New(store, userpool.Options{Region: c.Region, Logger: log, MasterKey: master,
+	controls := c.controls()
+	var svc *userpool.Service
+	meters := metrics.New(metrics.Sources{
+		HashQueue: func() int { return svc.HashQueue() },
+		Outbox:    func(ctx context.Context) (map[string]int, error) { return svc.OutboxDepth(ctx) },
+		Channels:  channelNames(mail, text),
+	})
+	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master, Observer: meters,
 		PublicURL: publicURL, TokenIssuer: c.TokenIssuer,
-		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota})
+		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota}
+	if controls != nil {
+		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode
+	}
+	svc = userpool.New(meteredStore{Store: store, m: meters}, opts)
+	if c.Seed != "" {
+		made, err := seed(ctx, c.Seed, c, store, svc, master)
+		if err != nil {
+			return err
+		}
+		log.Info("seed applied", "file", c.Seed, "made", made.String())
+	}
+	ready := &readiness{store: store}
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
 		OpenDevEndpoints: server.IsLoopback(c.Addr),
 		AdminToken:       c.AdminToken,
 		Logger:           log,
+		Controls:         controls,
+		Ready:            ready.check,
+		Metrics:          meters.Handler(),
+		Observe:          requestLog(log, meters),
 	})
 
+	if c.Pprof != "" {
+		stopPprof, err := startPprof(c.Pprof, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -163,6 +206,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	log.Info("cognate serving", "addr", ln.Addr().String(), "public_url", publicURL, "token_issuer", c.TokenIssuer, "store", c.Store, "region", c.Region, "signatures", verifier != nil)
+	c.announceControls(log, controls)
 
 	// The dispatcher delivers what real channels queued, until the server stops.
 	dispatchCtx, stopDispatch := context.WithCancel(context.Background())
@@ -173,14 +217,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	defer func() { stopDispatch(); <-dispatched }()
 
-	if c.PprofAddr != "" {
-		stopProfiler, err := serveProfiler(c.PprofAddr, log)
-		if err != nil {
-			return err
-		}
-		defer stopProfiler()
-	}
-
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -188,9 +224,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	// Graceful shutdown: refuse readiness, stop accepting, let the requests in flight finish;
+	// then let the dispatcher finish the send it is making and hand what it has not sent to
+	// the next start (RunDispatcher frees its leases).
+	ready.draining.Store(true)
+	log.Info("shutting down: finishing the requests in flight")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdown)
+	log.Info("shutting down: finishing the delivery in progress; unsent messages stay queued for the next start")
+	stopDispatch()
+	<-dispatched
 	log.Info("cognate stopped")
 	return err
 }

@@ -17,6 +17,12 @@ const tourHeading = "## A five-minute tour with the AWS CLI"
 // readmeBlock returns the first ```sh block under the heading in the README.
 func readmeBlock(t *testing.T, heading string) string {
 	t.Helper()
+	return readmeBlocks(t, heading, "sh")[0]
+}
+
+// readmeBlocks returns the ```lang blocks of the README's section under the heading, in order.
+func readmeBlocks(t *testing.T, heading, lang string) []string {
+	t.Helper()
 	f, err := os.Open(filepath.Join("..", "..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +31,7 @@ func readmeBlock(t *testing.T, heading string) string {
 	var (
 		inSection, inBlock bool
 		block              strings.Builder
+		blocks             []string
 	)
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -33,20 +40,23 @@ func readmeBlock(t *testing.T, heading string) string {
 		case !inSection:
 			inSection = strings.TrimSpace(line) == heading
 		case inBlock && strings.TrimSpace(line) == "```":
-			return block.String()
+			blocks, inBlock = append(blocks, block.String()), false
+			block.Reset()
 		case inBlock:
 			block.WriteString(line + "\n")
 		case strings.HasPrefix(line, "## "):
-			t.Fatalf("README.md: no ```sh block under %q", heading)
-		case strings.TrimSpace(line) == "```sh":
+			inSection = false
+		case strings.TrimSpace(line) == "```"+lang:
 			inBlock = true
 		}
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	t.Fatalf("README.md: no complete ```sh block under %q", heading)
-	return ""
+	if len(blocks) == 0 || inBlock {
+		t.Fatalf("README.md: no complete ```%s block under %q", lang, heading)
+	}
+	return blocks
 }
 
 // TestReadmeTour runs the README's AWS CLI tour, as written, against a real server: the
@@ -59,23 +69,15 @@ func TestReadmeTour(t *testing.T) {
 	requirePeer(t, "curl", err == nil, "curl not installed")
 
 	script := readmeBlock(t, tourHeading)
-	const documented = "http://127.0.0.1:9229"
-	if !strings.Contains(script, documented) {
-		t.Fatalf("the tour no longer uses %s; this test replaces it with the test server's URL", documented)
+	if !strings.Contains(script, documentedURL) {
+		t.Fatalf("the tour no longer uses %s; this test replaces it with the test server's URL", documentedURL)
 	}
 	s := startServer(t)
-	script = strings.ReplaceAll(script, documented, s.URL)
+	script = strings.ReplaceAll(script, documentedURL, s.URL)
 
 	// The environment of the machine, less anything that could point the AWS CLI elsewhere
 	// or change how it signs: the block sets the credentials and region itself.
-	env := []string{"HOME=" + t.TempDir(), "AWS_PAGER="}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || k == "HOME" {
-			continue
-		}
-		env = append(env, kv)
-	}
+	env := append(cleanEnv(t), "PATH="+os.Getenv("PATH"))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)

@@ -120,6 +120,19 @@ type Handler struct {
 	Logger *slog.Logger
 	// NewRequestID makes request ids; nil makes random UUIDs.
 	NewRequestID func() string
+	// Observe, when set, is told of every answered request: the operation (the route's
+	// name, "" when the target names none), the exception sent ("" for success), the HTTP
+	// status and how long the request took. Metrics hang here.
+	Observe func(r *http.Request, op, exception string, status int, took time.Duration)
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request a context belongs to, as its x-amzn-RequestId
+// header says it, or "" outside a request.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // corsAllowHeaders are the request headers browsers may send: those of
@@ -129,7 +142,9 @@ const corsAllowHeaders = "content-type, x-amz-target, x-amz-user-agent, cache-co
 
 // ServeHTTP answers one request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	id := h.requestID()
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
 	hdr := w.Header()
 	hdr.Set("x-amzn-RequestId", id)
 	hdr.Set("Date", time.Now().UTC().Format(http.TimeFormat))
@@ -148,12 +163,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := h.serve(r)
 	hdr.Set("Content-Type", ContentType)
+	status, exception := http.StatusOK, ""
 	if err != nil {
-		h.writeError(w, r, id, err)
-		return
+		status, exception = h.writeError(w, r, id, err)
+	} else {
+		w.WriteHeader(http.StatusOK)
+		w.Write(out)
 	}
-	w.WriteHeader(http.StatusOK)
-	w.Write(out)
+	if h.Observe != nil {
+		op := ""
+		if prefix, name, ok := strings.Cut(r.Header.Get("X-Amz-Target"), "."); ok && prefix == h.TargetPrefix {
+			if _, known := h.Routes[name]; known {
+				op = name
+			}
+		}
+		h.Observe(r, op, exception, status, time.Since(start))
+	}
 }
 
 func (h *Handler) serve(r *http.Request) ([]byte, error) {
@@ -220,7 +245,8 @@ func (h *Handler) validate(op *Operation, tree map[string]any) error {
 	return &Error{Code: h.ValidationErrorCode, Message: fmt.Sprintf("%d validation %s detected: %s", len(v.clauses), word, strings.Join(v.clauses, "; "))}
 }
 
-func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, id string, err error) {
+// writeError answers err and returns the status and exception name it sent.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, id string, err error) (int, string) {
 	code, msg, status := h.InternalError.Code, h.InternalError.Message, h.InternalError.HTTPStatus()
 	var api APIError
 	if errors.As(err, &api) {
@@ -245,6 +271,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, id string, 
 	}{code, msg})
 	w.WriteHeader(status)
 	w.Write(body)
+	return status, code
 }
 
 // headerSafe keeps a message to the printable ASCII a header may carry.

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -36,6 +37,15 @@ type Config struct {
 	AdminToken string
 	// Logger receives internal errors.
 	Logger *slog.Logger
+	// Controls are the emulator mode's test controls; nil refuses them.
+	Controls *Controls
+	// Ready, when set, adds to /readyz's check that the store answers (migrations
+	// applied, not shutting down); an error makes it answer 503.
+	Ready func(ctx context.Context) error
+	// Metrics, when set, serves GET /metrics.
+	Metrics http.Handler
+	// Observe, when set, is told of every API request answered (awsjson.Handler.Observe).
+	Observe func(r *http.Request, op, exception string, status int, took time.Duration)
 }
 
 // Operations returns the names of the operations cognate carries out, for documentation
@@ -62,6 +72,7 @@ func New(cfg Config) http.Handler {
 		ValidationErrorCode: "InvalidParameterException",
 		InternalError:       awsjson.Error{Code: "InternalErrorException", Message: "Internal server error.", Status: http.StatusInternalServerError},
 		Logger:              log,
+		Observe:             cfg.Observe,
 		Context: func(ctx context.Context, r *http.Request) context.Context {
 			return userpool.WithCaller(ctx, caller(r))
 		},
@@ -77,15 +88,12 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := cfg.Service.Ping(r.Context()); err != nil {
-			log.ErrorContext(r.Context(), "health check failed", "error", err.Error())
-			http.Error(w, "store unreachable\n", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})
+	cfg.Logger = log
+	mux.HandleFunc("GET /healthz", cfg.healthz)
+	mux.HandleFunc("GET /readyz", cfg.readyz)
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		b, err := cfg.Service.JWKS(r.Context(), r.PathValue("pool"))
 		wellKnown(w, r, log, b, err)
@@ -100,10 +108,13 @@ func New(cfg Config) http.Handler {
 			q.Get("client_id"), q.Get("user_name"), q.Get("confirmation_code"))
 		confirmPage(w, r, log, err)
 	})
-	dev := devEndpoints{service: cfg.Service, log: log}
+	dev := devEndpoints{service: cfg.Service, log: log, controls: cfg.Controls}
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
 	mux.Handle("POST /_cognate/reset", cfg.guard(http.HandlerFunc(dev.reset)))
+	mux.Handle("GET /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.getClock)))
+	mux.Handle("POST /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.advanceClock)))
+	mux.Handle("DELETE /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.resetClock)))
 	return mux
 }
 
@@ -165,8 +176,9 @@ func (cfg Config) guard(next http.Handler) http.Handler {
 }
 
 type devEndpoints struct {
-	service *userpool.Service
-	log     *slog.Logger
+	service  *userpool.Service
+	log      *slog.Logger
+	controls *Controls
 }
 
 func (d devEndpoints) listMessages(w http.ResponseWriter, r *http.Request) {
@@ -199,6 +211,10 @@ func (d devEndpoints) clearMessages(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d devEndpoints) reset(w http.ResponseWriter, r *http.Request) {
+	if pool := r.URL.Query().Get("UserPoolId"); pool != "" {
+		d.resetPool(w, r, pool)
+		return
+	}
 	if err := d.service.Reset(r.Context()); err != nil {
 		d.fail(w, r, err)
 		return

@@ -157,3 +157,45 @@ func TestWipedBodyLeavesNoTrace(t *testing.T) {
 		}
 	}
 }
+
+func TestBackupTo(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := Open(ctx, filepath.Join(dir, "live.db"), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n, err := s.PendingMigrations(ctx); err != nil || n != 0 {
+		t.Fatalf("PendingMigrations of a migrated store = %d, %v", n, err)
+	}
+	if err := s.CreatePool(ctx, &userpool.Pool{ID: "us-east-1_backup"}); err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if err := s.BackupTo(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.BackupTo(ctx, copyPath); err == nil {
+		t.Error("a second BackupTo over an existing file succeeded")
+	}
+	c, err := Open(ctx, copyPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.GetPool(ctx, "us-east-1_backup"); err != nil {
+		t.Errorf("the copy lacks the pool: %v", err)
+	}
+	if n, err := c.PendingMigrations(ctx); err != nil || n != 0 {
+		t.Errorf("PendingMigrations of the copy = %d, %v", n, err)
+	}
+	fresh, err := Open(ctx, ":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if n, _ := fresh.PendingMigrations(ctx); n == 0 {
+		t.Error("an unmigrated store reports no pending migrations")
+	}
+}

@@ -141,3 +141,31 @@ func scanMessage(r scanner) (*userpool.Message, error) {
 	}
 	return &m, nil
 }
+
+// ReleaseMessages frees the leases owner holds on queued messages.
+func (s *Store) ReleaseMessages(ctx context.Context, owner string) error {
+	if _, err := s.exec(ctx, `UPDATE messages SET lease_owner = NULL, lease_until = NULL
+		WHERE lease_owner = ? AND status = 'queued'`, owner); err != nil {
+		return fmt.Errorf("sqlite: release messages: %w", err)
+	}
+	return nil
+}
+
+// CountQueuedMessages returns the queued messages by channel.
+func (s *Store) CountQueuedMessages(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT channel, count(*) FROM messages WHERE status = 'queued' GROUP BY channel`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: count queued messages: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var ch string
+		var n int
+		if err := rows.Scan(&ch, &n); err != nil {
+			return nil, fmt.Errorf("sqlite: count queued messages: %w", err)
+		}
+		out[ch] = n
+	}
+	return out, rows.Err()
+}

@@ -187,6 +187,32 @@ func (s *Store) Reset(ctx context.Context) error {
 	})
 }
 
+// ResetPool removes one pool's users, attempts and messages, keeping the pool, its clients
+// and groups; ErrNotFound if the pool does not exist.
+func (s *Store) ResetPool(ctx context.Context, poolID string) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM pools WHERE id = ?`, poolID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("pool " + poolID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: reset pool %s: %w", poolID, err)
+		}
+		// Users cascade to aliases, memberships, codes, sessions and auth events.
+		for _, stmt := range []string{
+			`DELETE FROM users WHERE pool_id = ?`,
+			`DELETE FROM attempts WHERE pool_id = ?`,
+			`DELETE FROM messages WHERE pool_id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, stmt, poolID); err != nil {
+				return fmt.Errorf("sqlite: reset pool %s: %w", poolID, err)
+			}
+		}
+		return nil
+	})
+}
+
 // inTx runs fn through the writer, in a write transaction (BEGIN IMMEDIATE, from the DSN)
 // that it may share with other requests, and answers once that transaction has committed:
 // fn's writes are then durable, or, if fn returned an error, none of them happened. fn must

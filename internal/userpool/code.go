@@ -30,7 +30,11 @@ const (
 )
 
 // newCode draws a six-digit code, uniform over 000000–999999 (leading zeros kept).
+// A fixed code (Options.FixedCode, a test control) replaces the draw.
 func (s *Service) newCode() (string, error) {
+	if s.fixedCode != "" {
+		return s.fixedCode, nil
+	}
 	n, err := randIndex(s.rand, 1_000_000)
 	return fmt.Sprintf("%06d", n), err
 }

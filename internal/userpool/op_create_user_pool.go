@@ -7,6 +7,11 @@ import (
 
 // CreateUserPool creates a pool with the given settings and Cognito's defaults for the rest.
 func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolRequest) (*CreateUserPoolResponse, error) {
+	return s.createUserPool(ctx, in, "")
+}
+
+// createUserPool creates the pool with the given id, or a new random one when id is "".
+func (s *Service) createUserPool(ctx context.Context, in *CreateUserPoolRequest, id string) (*CreateUserPoolResponse, error) {
 	if len(in.AliasAttributes) > 0 && len(in.UsernameAttributes) > 0 {
 		return nil, invalidParameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
 	}
@@ -43,12 +48,14 @@ func (s *Service) CreateUserPool(ctx context.Context, in *CreateUserPoolRequest)
 	}}
 	settings.apply(&p.Doc)
 	for range 5 { // a clash of 9 random alphanumerics is all but impossible; retry anyway
-		if p.ID, err = s.newPoolID(); err != nil {
+		if p.ID, err = s.newPoolID(); id != "" {
+			p.ID, err = id, nil
+		} else if err != nil {
 			return nil, err
 		}
 		p.Doc.Id = ptr(p.ID)
 		p.Doc.Arn = ptr(s.poolARN(p.ID))
-		if err = s.store.CreatePool(ctx, p); !errors.Is(err, ErrConflict) {
+		if err = s.store.CreatePool(ctx, p); !errors.Is(err, ErrConflict) || id != "" {
 			break
 		}
 	}

@@ -8,6 +8,11 @@ import (
 // CreateUserPoolClient creates an app client, with a secret when GenerateSecret is set or
 // ClientSecret gives one.
 func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolClientRequest) (*CreateUserPoolClientResponse, error) {
+	return s.createUserPoolClient(ctx, in, "")
+}
+
+// createUserPoolClient creates the client with the given id, or a new random one when id is "".
+func (s *Service) createUserPoolClient(ctx context.Context, in *CreateUserPoolClientRequest, id string) (*CreateUserPoolClientResponse, error) {
 	p, err := s.loadPool(ctx, deref(in.UserPoolId))
 	if err != nil {
 		return nil, err
@@ -42,11 +47,13 @@ func (s *Service) CreateUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 		c.Doc.ClientSecret = ptr(secret)
 	}
 	for range 5 {
-		if c.ID, err = s.newClientID(); err != nil {
+		if c.ID, err = s.newClientID(); id != "" {
+			c.ID, err = id, nil
+		} else if err != nil {
 			return nil, err
 		}
 		c.Doc.ClientId = ptr(c.ID)
-		if err = s.store.CreateClient(ctx, c); !errors.Is(err, ErrConflict) {
+		if err = s.store.CreateClient(ctx, c); !errors.Is(err, ErrConflict) || id != "" {
 			break
 		}
 	}

@@ -200,6 +200,12 @@ func (s *Service) breakerOpen(medium string) bool {
 // that their codes still stand, sends them, and records each outcome. It answers how many
 // messages it handled.
 func (s *Service) Dispatch(ctx context.Context, owner string) (int, error) {
+	return s.dispatch(ctx, ctx, owner)
+}
+
+// dispatch is Dispatch that starts no new send once stop has ended; the messages it claimed
+// and did not send keep their leases until the caller releases them.
+func (s *Service) dispatch(ctx, stop context.Context, owner string) (int, error) {
 	claimed := s.clock()
 	msgs, err := s.store.ClaimMessages(ctx, owner, claimed, deliveryLease, 16)
 	if err != nil {
@@ -210,7 +216,7 @@ func (s *Service) Dispatch(ctx context.Context, owner string) (int, error) {
 		// A send must end while the lease still holds, or another dispatcher may send the
 		// same message: none starts in the lease's second half (a send takes at most the
 		// channel's timeout, well under half a lease). The rest wait for the lease to pass.
-		if now.After(claimed.Add(deliveryLease / 2)) {
+		if now.After(claimed.Add(deliveryLease/2)) || stop.Err() != nil {
 			return i, nil
 		}
 		if err := s.attempt(ctx, m, owner, now, false); err != nil {
@@ -220,20 +226,42 @@ func (s *Service) Dispatch(ctx context.Context, owner string) (int, error) {
 	return len(msgs), nil
 }
 
+// stopGrace is how long a stopping dispatcher lets a send in progress go on before it cuts
+// it: long enough for a channel to answer, short enough for a service manager's patience.
+const stopGrace = 10 * time.Second
+
 // RunDispatcher dispatches until ctx ends: at once while there is work, else every interval.
 // It holds leases under the service's own random name, which no other process shares: a
 // name made of something two instances can have alike (a listen address) would let one
 // record outcomes for the other's leases.
+//
+// When ctx ends it starts no new send, lets the one in progress finish (for up to
+// stopGrace) so that its outcome is recorded, and frees the leases of what it claimed and
+// did not send: the next start, or another instance, delivers those at once.
 func (s *Service) RunDispatcher(ctx context.Context, interval time.Duration) {
 	owner := s.owner
+	work, cut := context.WithCancel(context.WithoutCancel(ctx))
+	defer cut()
+	stopping := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, cut) })
+	defer stopping()
+	defer func() {
+		release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.store.ReleaseMessages(release, owner); err != nil {
+			s.log.ErrorContext(release, "releasing the outbox leases at stop failed; they run out in a minute", "error", err.Error())
+		}
+	}()
 	for {
-		n, err := s.Dispatch(ctx, owner)
+		n, err := s.dispatch(work, ctx, owner)
 		if err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "dispatcher pass failed", "error", err.Error())
 		}
 		// A line per pass at debug level: what an operator (or a test waiting for a message
 		// not to be sent) can watch for to know the dispatcher has looked again.
 		s.log.DebugContext(ctx, "dispatcher pass", "attempted", n)
+		if ctx.Err() != nil {
+			return
+		}
 		if n > 0 && err == nil {
 			continue
 		}

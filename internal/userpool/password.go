@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/big"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -31,6 +32,8 @@ type Hasher struct {
 	params HashParams
 	slots  chan struct{}
 	dummy  string
+	// waiting counts the hashes queued for a slot: the depth operators watch.
+	waiting atomic.Int64
 }
 
 // NewHasher returns a Hasher with the given parameters that runs at most concurrency hashes at once.
@@ -55,7 +58,12 @@ func (h *Hasher) encode(salt, key []byte) string {
 		h.params.MemoryKiB, h.params.Time, h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
+// Waiting returns how many hashes wait for a free slot.
+func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
+
 func (h *Hasher) acquire(ctx context.Context) error {
+	h.waiting.Add(1)
+	defer h.waiting.Add(-1)
 	select {
 	case h.slots <- struct{}{}:
 		return nil

@@ -57,9 +57,15 @@ type Options struct {
 	FailFast bool
 	// EmailDailyQuota, when positive, simulates the COGNITO_DEFAULT sender's daily quota.
 	EmailDailyQuota int
+	// FixedCode, when set, is every one-time code the service makes (sign-up, recovery,
+	// attribute verification) instead of a random one: a test control of the emulator mode,
+	// which cmd/cognate refuses with --credentials or off loopback. Six digits.
+	FixedCode string
 	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
 	// where a pool configures one).
 	Invoker Invoker
+	// Observer is told of trigger invocations, for metrics. Nil: nobody.
+	Observer Observer
 }
 
 // The forms of a token's iss claim (Options.TokenIssuer).
@@ -92,9 +98,11 @@ type Service struct {
 	keys      keys
 	signers   signers
 	invoker   Invoker
+	observer  Observer
 
 	email, sms      Channel
 	failFast        bool
+	fixedCode       string
 	emailDailyQuota int
 	owner           string // this process's name as a message lease holder
 	breaker         breaker
@@ -107,6 +115,7 @@ func New(store Store, opts Options) *Service {
 		email:           opts.Email,
 		sms:             opts.SMS,
 		failFast:        opts.FailFast,
+		fixedCode:       opts.FixedCode,
 		emailDailyQuota: opts.EmailDailyQuota,
 		region:          opts.Region,
 		account:         opts.AccountID,
@@ -116,6 +125,7 @@ func New(store Store, opts Options) *Service {
 		rand:            opts.Rand,
 		log:             opts.Logger,
 		invoker:         opts.Invoker,
+		observer:        opts.Observer,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

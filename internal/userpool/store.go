@@ -46,6 +46,11 @@ type Store interface {
 	// keys are the installation's identity, and tokens stay verifiable. A write racing a
 	// Reset lands wholly before it (and is wiped) or wholly after it.
 	Reset(ctx context.Context) error
+	// ResetPool removes one pool's users (with their aliases, memberships, codes, sessions
+	// and auth events), its attempts and its messages, keeping the pool, its clients, groups
+	// and risk configuration (POST /_cognate/reset?UserPoolId=), in one transaction.
+	// ErrNotFound if the pool does not exist.
+	ResetPool(ctx context.Context, poolID string) error
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
 }
@@ -211,6 +216,14 @@ type OutboxStore interface {
 	// lease and the write are one step, so an owner whose lease ran out and was taken
 	// records nothing.
 	FinishMessage(ctx context.Context, m *Message, owner string) error
+	// ReleaseMessages frees every lease owner holds on queued messages, so that another
+	// dispatcher (the next start's) may take them at once rather than when the leases run
+	// out: a stopping server hands over what it did not send. A lease owner no longer
+	// holds (taken by another after it ran out) is left alone.
+	ReleaseMessages(ctx context.Context, owner string) error
+	// CountQueuedMessages returns how many messages wait for delivery, by channel (the
+	// outbox depth operators watch); channels with none are absent.
+	CountQueuedMessages(ctx context.Context) (map[string]int, error)
 }
 
 // SessionStore keeps sign-in sessions: what refresh tokens stand for.

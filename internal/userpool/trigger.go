@@ -63,7 +63,7 @@ func (s *Service) postConfirmation(ctx context.Context, p *Pool, c *Client, u *U
 	}
 	ev := triggerEvent{Version: "1", TriggerSource: source, Region: s.region, UserPoolID: p.ID, UserName: u.Username,
 		CallerContext: map[string]string{"awsSdkVersion": sdk, "clientId": c.ID}, Request: req, Response: map[string]any{}}
-	err := s.invoker.Invoke(ctx, *lc.PostConfirmation, ev, nil)
+	err := s.invoke(ctx, source, *lc.PostConfirmation, ev, nil)
 	if te, ok := err.(*TriggerError); ok {
 		return newError("UserLambdaValidationException", "PostConfirmation failed with error %s.", te.Message)
 	}

@@ -102,3 +102,74 @@ func testMessageClear(t *testing.T, s userpool.Store) {
 	addMessage(t, s, m)
 	same(t, "ListMessages after ClearMessages", []*userpool.Message{m}, listMessages(t, s, userpool.MessageFilter{}))
 }
+
+// queuedMessage is a message waiting on a real channel, due at at.
+func queuedMessage(id, poolID, channel string, at time.Time) *userpool.Message {
+	m := newMessage(id, poolID, "alice", "alice@example.com", at)
+	m.Channel, m.Status, m.NextAttemptAt = channel, "queued", at
+	return m
+}
+
+// testMessageRelease checks that ReleaseMessages frees exactly owner's leases on queued
+// messages, so that another owner may claim them before the leases run out.
+func testMessageRelease(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p := createPool(t, s, "us-east-1_aaaa")
+	at := base()
+	for _, id := range []string{"q1", "q2", "q3"} {
+		addMessage(t, s, queuedMessage(id, p.ID, "smtp", at))
+	}
+	mine, err := s.ClaimMessages(ctx, "one", at, time.Minute, 2)
+	must(t, "ClaimMessages", err)
+	theirs, err := s.ClaimMessages(ctx, "two", at, time.Minute, 2)
+	must(t, "ClaimMessages", err)
+	if len(mine) != 2 || len(theirs) != 1 {
+		t.Fatalf("claimed %d and %d, want 2 and 1", len(mine), len(theirs))
+	}
+	// Before the leases run out, nobody else gets them.
+	none, err := s.ClaimMessages(ctx, "three", at.Add(time.Second), time.Minute, 10)
+	must(t, "ClaimMessages", err)
+	if len(none) != 0 {
+		t.Fatalf("a third owner claimed %d leased messages", len(none))
+	}
+	must(t, "ReleaseMessages", s.ReleaseMessages(ctx, "one"))
+	got, err := s.ClaimMessages(ctx, "three", at.Add(time.Second), time.Minute, 10)
+	must(t, "ClaimMessages", err)
+	var ids []string
+	for _, m := range got {
+		ids = append(ids, m.MessageID)
+	}
+	var want []string
+	for _, m := range mine {
+		want = append(want, m.MessageID)
+	}
+	same(t, "what the release freed", want, ids)
+	// "one" no longer holds them: its outcome is refused, "three"'s is taken.
+	mine[0].Status = "delivered"
+	wantErr(t, "FinishMessage after a release", s.FinishMessage(ctx, mine[0], "one"), userpool.ErrConflict)
+	must(t, "FinishMessage", s.FinishMessage(ctx, got[0], "three"))
+	// Releasing what one does not hold, or twice, is harmless.
+	must(t, "ReleaseMessages", s.ReleaseMessages(ctx, "nobody"))
+	must(t, "ReleaseMessages", s.ReleaseMessages(ctx, "one"))
+}
+
+// testMessageCountQueued checks the outbox depth by channel: queued messages only.
+func testMessageCountQueued(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p := createPool(t, s, "us-east-1_aaaa")
+	n, err := s.CountQueuedMessages(ctx)
+	must(t, "CountQueuedMessages", err)
+	same(t, "an empty outbox", map[string]int{}, n)
+	at := base()
+	for i, ch := range []string{"smtp", "smtp", "sns", "smtp"} {
+		addMessage(t, s, queuedMessage(string(rune('a'+i)), p.ID, ch, at))
+	}
+	addMessage(t, s, newMessage("inbox", p.ID, "bob", "bob@example.com", at)) // delivered at once
+	claimed, err := s.ClaimMessages(ctx, "one", at, time.Minute, 1)
+	must(t, "ClaimMessages", err)
+	claimed[0].Status = "delivered"
+	must(t, "FinishMessage", s.FinishMessage(ctx, claimed[0], "one"))
+	n, err = s.CountQueuedMessages(ctx)
+	must(t, "CountQueuedMessages", err)
+	same(t, "the outbox by channel", map[string]int{"smtp": 2, "sns": 1}, n)
+}

@@ -247,3 +247,41 @@ func TestRestart(t *testing.T, open func(t *testing.T) userpool.Store) {
 	must(t, "SaveUsers after reopening", s.SaveUsers(ctx, userpool.UserWrite{User: u}))
 	same(t, "state after writing again", want, readState(t, s, want.Pool.ID))
 }
+
+// testResetPool checks that ResetPool empties one pool of its users (with their aliases,
+// memberships, codes and sessions), attempts and messages, keeps the pool, its clients and
+// groups, and leaves every other pool as it was.
+func testResetPool(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	a := populate(t, s, "us-east-1_aaaa")
+	b := populate(t, s, "us-east-1_bbbb")
+	exhaust(t, s, a.Pool.ID, "alice", "forgot", base())
+	exhaust(t, s, a.Pool.ID, "shadow:nobody", "forgot", base())
+	exhaust(t, s, b.Pool.ID, "alice", "forgot", base())
+
+	must(t, "ResetPool", s.ResetPool(ctx, a.Pool.ID))
+	want := &poolState{Pool: a.Pool, Clients: a.Clients, Groups: a.Groups, Members: map[string][]string{}}
+	same(t, "the pool after ResetPool", want, readState(t, s, a.Pool.ID))
+	for _, u := range a.Users {
+		wantNoUser(t, s, a.Pool.ID, u.Key)
+		for _, al := range u.Aliases {
+			wantAliasHolder(t, s, a.Pool.ID, al, "")
+		}
+	}
+	for _, c := range a.Codes {
+		wantNoCode(t, s, a.Pool.ID, c.UserSub, c.Purpose)
+	}
+	for _, se := range a.Sessions {
+		wantNoSession(t, s, se.ID)
+	}
+	same(t, "the other pool", b, readState(t, s, b.Pool.ID))
+	// The attempts went, a shadow subject's too; the other pool's stayed.
+	exhaust(t, s, a.Pool.ID, "alice", "forgot", base())
+	exhaust(t, s, a.Pool.ID, "shadow:nobody", "forgot", base())
+	attempt(t, s, b.Pool.ID, "alice", "forgot", base().Add(30*time.Minute), false)
+
+	// The emptied pool takes the same users, keys, subs and aliases again.
+	insertUsers(t, s, a.Users[0])
+
+	wantErr(t, "ResetPool of a missing pool", s.ResetPool(ctx, "us-east-1_missing"), userpool.ErrNotFound)
+}

@@ -69,6 +69,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Message/List", testMessageList},
 		{"Message/Filters", testMessageFilters},
 		{"Message/Clear", testMessageClear},
+		{"Message/Release", testMessageRelease},
+		{"Message/CountQueued", testMessageCountQueued},
 
 		{"Code/RoundTrip", testCodeRoundTrip},
 		{"Code/Replace", testCodeReplace},
@@ -111,6 +113,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"SigningKey/AddList", testSigningKeys},
 
 		{"Reset", testReset},
+		{"ResetPool", testResetPool},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
