@@ -32,6 +32,10 @@ type Config struct {
 	Seed        string
 	Pprof       string
 
+	TLSCert       string
+	TLSKey        string
+	TLSSelfSigned bool
+
 	Delivery        string
 	EmailDailyQuota int
 	SMTPURL         string
@@ -96,6 +100,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"A JSON or YAML file of pools, clients, groups and users to make at start, idempotently; a bad file fails the start and changes nothing. (COGNATE_SEED)")
 	fs.StringVar(&c.Pprof, "pprof", env("COGNATE_PPROF", ""),
 		"Serve net/http/pprof on this address, which must be loopback (e.g. 127.0.0.1:6060). Off by default. (COGNATE_PPROF)")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("COGNATE_TLS_CERT", ""),
+		"Serve HTTPS with this PEM certificate (chain), with --tls-key. (COGNATE_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", env("COGNATE_TLS_KEY", ""),
+		"The PEM private key of --tls-cert. (COGNATE_TLS_KEY)")
+	fs.BoolVar(&c.TLSSelfSigned, "tls-self-signed", envBool("COGNATE_TLS_SELF_SIGNED", false),
+		"Serve HTTPS with a self-signed certificate for localhost and the loopback addresses, made at first start and kept beside the store (tls-cert.pem, tls-key.pem); its SHA-256 fingerprint is printed. For development. (COGNATE_TLS_SELF_SIGNED)")
 	fs.BoolVar(&c.Migrate, "migrate", envBool("COGNATE_MIGRATE", true),
 		"Bring the store's schema up to date at start. (COGNATE_MIGRATE)")
 	envInt := func(key string, def int) int {
@@ -176,6 +186,12 @@ func (c *Config) Validate() error {
 	}
 	if c.TokenIssuer != "url" && c.TokenIssuer != "aws" {
 		errs = append(errs, fmt.Errorf("--token-issuer must be url or aws, not %q", c.TokenIssuer))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+	}
+	if c.TLSSelfSigned && c.TLSCert != "" {
+		errs = append(errs, errors.New("--tls-self-signed and --tls-cert are alternatives; give one"))
 	}
 	if c.Delivery != "queue" && c.Delivery != "fail-fast" {
 		errs = append(errs, fmt.Errorf("--delivery must be queue or fail-fast, not %q", c.Delivery))

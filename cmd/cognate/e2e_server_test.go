@@ -43,6 +43,12 @@ var coveredOperations = []string{
 	// Recovery and threat protection (recovery_*_test.go, risk_e2e_test.go).
 	"ForgotPassword", "ConfirmForgotPassword", "AdminResetUserPassword",
 	"SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
+	// Domains, resource servers, identity providers (hosted_admin_e2e_test.go, hosted_browser_test.go).
+	"CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
+	"CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer",
+	"ListResourceServers", "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider",
+	"DeleteIdentityProvider", "ListIdentityProviders", "GetIdentityProviderByIdentifier",
+	"AdminLinkProviderForUser", "AdminDisableProviderForUser",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {
@@ -187,10 +193,10 @@ func TestUnsupportedOperation(t *testing.T) {
 	// An administrator's operation.
 	_, err = s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
 	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListDevices yet.")
-	_, err = s.Client.CreateUserPoolDomain(bg, &cip.CreateUserPoolDomainInput{UserPoolId: aws.String(pool), Domain: aws.String("tour")})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support CreateUserPoolDomain yet.")
+	_, err = s.Client.GetUICustomization(bg, &cip.GetUICustomizationInput{UserPoolId: aws.String(pool)})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetUICustomization yet.")
 	// An unsupported operation still checks its request against the model first.
-	_, err = s.Client.CreateUserPoolDomain(bg, &cip.CreateUserPoolDomainInput{UserPoolId: aws.String("no_pool!"), Domain: aws.String("tour")})
+	_, err = s.Client.GetUICustomization(bg, &cip.GetUICustomizationInput{UserPoolId: aws.String("no_pool!")})
 	wantErr[*types.InvalidParameterException](t, err,
 		`1 validation error detected: Value 'no_pool!' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`)
 }

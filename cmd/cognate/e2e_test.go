@@ -89,7 +89,7 @@ func launch(t testing.TB, args ...string) (*testServer, error) {
 	go io.Copy(io.Discard, out) // serve writes nothing more to stdout, but never block it
 
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok || !strings.HasPrefix(addr, "http://") {
+	if !ok || !(strings.HasPrefix(addr, "http://") || strings.HasPrefix(addr, "https://")) {
 		cancel()
 		<-done
 		t.Fatalf("first line on stdout = %q, want \"listening on http://HOST:PORT\"", line)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,10 +18,13 @@ import (
 	"time"
 
 	"cognate/internal/metrics"
+	"cognate/internal/oidc"
 	"cognate/internal/server"
 	"cognate/internal/sigv4"
 	"cognate/internal/sqlite"
+	"cognate/internal/token"
 	"cognate/internal/userpool"
+	"cognate/internal/web"
 )
 
 const usage = `usage: cognate <command> [flags]
@@ -107,7 +111,8 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // serve builds the graph top to bottom, serves until ctx ends, and shuts down gracefully.
-// Its first line on stdout is "listening on http://HOST:PORT", which tests read.
+// Its first line on stdout is "listening on http://HOST:PORT" (https with TLS), which tests
+// read; with TLS a second line gives the certificate's SHA-256 fingerprint.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c, err := parseConfig("serve", args, getenv, stderr)
 	if err != nil {
@@ -146,14 +151,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	tlsConf, fingerprint, err := tlsConfig(c)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close() // Serve closes it too; this covers a return before Serve
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsConf)
+	}
 	publicURL := c.PublicURL
 	if publicURL == "" {
-		publicURL = "http://" + ln.Addr().String() // the address actually bound, port 0 resolved
+		publicURL = defaultPublicURL(scheme, c.Addr, ln.Addr())
 	}
 	controls := c.controls()
 	var svc *userpool.Service
@@ -164,7 +178,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master, Observer: meters,
 		PublicURL: publicURL, TokenIssuer: c.TokenIssuer,
-		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota}
+		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota,
+		Federator: &oidc.Client{}}
 	if controls != nil {
 		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode
 	}
@@ -177,6 +192,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("seed applied", "file", c.Seed, "made", made.String())
 	}
 	ready := &readiness{store: store}
+	pages, err := web.New(web.Config{Service: svc, Logger: log, CSRFKey: webKey(master)})
+	if err != nil {
+		return err
+	}
 	handler := server.New(server.Config{
 		Service:          svc,
 		Verifier:         verifier,
@@ -187,6 +206,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Ready:            ready.check,
 		Metrics:          meters.Handler(),
 		Observe:          requestLog(log, meters),
+		Web:              pages,
 	})
 
 	if c.Pprof != "" {
@@ -204,7 +224,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          nil,
 	}
-	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
+	if fingerprint != "" {
+		fmt.Fprintf(stdout, "TLS certificate SHA-256 fingerprint %s\n", fingerprint)
+	}
 	log.Info("cognate serving", "addr", ln.Addr().String(), "public_url", publicURL, "token_issuer", c.TokenIssuer, "store", c.Store, "region", c.Region, "signatures", verifier != nil)
 	c.announceControls(log, controls)
 
@@ -281,6 +304,18 @@ func masterKey(c *Config) ([]byte, error) {
 	return key, nil
 }
 
+// webKey is the key of the pages' CSRF tokens: derived from the master key, or random for
+// a store in memory (whose master key is random too).
+func webKey(master []byte) []byte {
+	if len(master) == 0 {
+		k := make([]byte, 32)
+		rand.Read(k)
+		return k
+	}
+	k := token.DeriveKey(master, "cognate web csrf v1")
+	return k[:]
+}
+
 // rotateKeys makes new token signing keys in the store the flags name.
 func rotateKeys(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c, err := parseConfig("keys rotate", args, getenv, stderr)
@@ -305,4 +340,19 @@ func rotateKeys(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintln(stdout, "rotated the signing keys of", c.Store)
 	return nil
+}
+
+// defaultPublicURL is the public URL without --public-url: the host as --addr names it
+// (localhost stays localhost, so that a browser keeps its cookies apart from 127.0.0.1's),
+// or the bound address where --addr names none or all interfaces; the port actually bound,
+// so that port 0 is resolved.
+func defaultPublicURL(scheme, addr string, bound net.Addr) string {
+	hostport := bound.String()
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err == nil && host != "" && (ip == nil || !ip.IsUnspecified()) {
+		if _, port, err := net.SplitHostPort(hostport); err == nil {
+			hostport = net.JoinHostPort(host, port)
+		}
+	}
+	return scheme + "://" + hostport
 }

@@ -69,6 +69,26 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["ConfirmForgotPassword"], s.ConfirmForgotPassword))
 	add(awsjson.Bind(ops["AdminResetUserPassword"], s.AdminResetUserPassword))
 
+	// Domains, resource servers and identity providers: the hosted pages, the OAuth 2.0
+	// authorization server and federation (internal/web serves them).
+	add(awsjson.Bind(ops["CreateUserPoolDomain"], s.CreateUserPoolDomain))
+	add(awsjson.Bind(ops["DescribeUserPoolDomain"], s.DescribeUserPoolDomain))
+	add(awsjson.Bind(ops["UpdateUserPoolDomain"], s.UpdateUserPoolDomain))
+	add(awsjson.Bind(ops["DeleteUserPoolDomain"], s.DeleteUserPoolDomain))
+	add(awsjson.Bind(ops["CreateResourceServer"], s.CreateResourceServer))
+	add(awsjson.Bind(ops["DescribeResourceServer"], s.DescribeResourceServer))
+	add(awsjson.Bind(ops["UpdateResourceServer"], s.UpdateResourceServer))
+	add(awsjson.Bind(ops["DeleteResourceServer"], s.DeleteResourceServer))
+	add(awsjson.Bind(ops["ListResourceServers"], s.ListResourceServers))
+	add(awsjson.Bind(ops["CreateIdentityProvider"], s.CreateIdentityProvider))
+	add(awsjson.Bind(ops["DescribeIdentityProvider"], s.DescribeIdentityProvider))
+	add(awsjson.Bind(ops["UpdateIdentityProvider"], s.UpdateIdentityProvider))
+	add(awsjson.Bind(ops["DeleteIdentityProvider"], s.DeleteIdentityProvider))
+	add(awsjson.Bind(ops["ListIdentityProviders"], s.ListIdentityProviders))
+	add(awsjson.Bind(ops["GetIdentityProviderByIdentifier"], s.GetIdentityProviderByIdentifier))
+	add(awsjson.Bind(ops["AdminLinkProviderForUser"], s.AdminLinkProviderForUser))
+	add(awsjson.Bind(ops["AdminDisableProviderForUser"], s.AdminDisableProviderForUser))
+
 	// Threat protection.
 	add(awsjson.Bind(ops["SetRiskConfiguration"], s.SetRiskConfiguration))
 	add(awsjson.Bind(ops["DescribeRiskConfiguration"], s.DescribeRiskConfiguration))
@@ -84,6 +104,7 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["DeleteUser"], s.DeleteUser))
 	add(awsjson.Bind(ops["GlobalSignOut"], s.GlobalSignOut))
 
+	acceptCustomDomains(ops)
 	for name, op := range ops {
 		if _, ok := r[name]; !ok {
 			r[name] = unsupported(op)
@@ -96,4 +117,26 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 // honest refusal, after the request has passed the model's validation.
 func unsupported(op *awsjson.Operation) awsjson.Route {
 	return awsjson.Refuse(op, &userpool.Error{Code: "UnsupportedOperationException", Message: "cognate does not support " + op.Name + " yet."})
+}
+
+// acceptCustomDomains lets the Domain member of the domain operations take a custom
+// domain's dotted host name. The model gives it the pattern of a prefix domain, yet AWS
+// documents custom domains such as auth.example.com in the same member; the operations
+// judge the name themselves, with AWS's own sentence for a prefix that breaks the pattern.
+func acceptCustomDomains(ops map[string]*awsjson.Operation) {
+	for _, name := range []string{"CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain"} {
+		op := ops[name]
+		if op == nil || op.Input == nil {
+			continue
+		}
+		for i, m := range op.Input.Members {
+			if m.Name == "Domain" {
+				relaxed := *m.Shape
+				relaxed.Pattern, relaxed.PatternSrc = nil, ""
+				hostMax := int64(253) // a host name's longest
+				relaxed.Max = &hostMax
+				op.Input.Members[i].Shape = &relaxed
+			}
+		}
+	}
 }

@@ -1,5 +1,6 @@
 // Package server is cognate's http.Handler: the Cognito API on POST /, the health check,
-// and the developer endpoints under /_cognate/ (the built-in inbox and the reset button).
+// the developer endpoints under /_cognate/ (the built-in inbox and the reset button), and
+// internal/web's hosted pages, OAuth 2.0 endpoints and console.
 //
 // It wires the generated model tables, the operations of internal/userpool and the
 // signature check together; it holds no behaviour of its own beyond who may call what.
@@ -9,8 +10,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
-	"html"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +21,7 @@ import (
 	"cognate/internal/awsjson"
 	"cognate/internal/sigv4"
 	"cognate/internal/userpool"
+	"cognate/internal/web"
 )
 
 // Config is what the handler is built from.
@@ -46,6 +46,9 @@ type Config struct {
 	Metrics http.Handler
 	// Observe, when set, is told of every API request answered (awsjson.Handler.Observe).
 	Observe func(r *http.Request, op, exception string, status int, took time.Duration)
+	// Web serves the hosted pages, the OAuth 2.0 endpoints and the developer console; nil
+	// serves none of them.
+	Web *web.Handler
 }
 
 // Operations returns the names of the operations cognate carries out, for documentation
@@ -102,12 +105,6 @@ func New(cfg Config) http.Handler {
 		b, err := cfg.Service.OpenIDConfiguration(r.Context(), r.PathValue("pool"))
 		wellKnown(w, r, log, b, err)
 	})
-	mux.HandleFunc("GET /confirmUser", func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		err := cfg.Service.ConfirmSignUpByLink(userpool.WithCaller(r.Context(), caller(r)),
-			q.Get("client_id"), q.Get("user_name"), q.Get("confirmation_code"))
-		confirmPage(w, r, log, err)
-	})
 	dev := devEndpoints{service: cfg.Service, log: log, controls: cfg.Controls}
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
@@ -115,7 +112,33 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.getClock)))
 	mux.Handle("POST /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.advanceClock)))
 	mux.Handle("DELETE /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.resetClock)))
-	return mux
+	if cfg.Web == nil {
+		return mux
+	}
+	withCaller := func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r.WithContext(userpool.WithCaller(r.Context(), caller(r))))
+		})
+	}
+	assets := cfg.Web.Assets()
+	console := cfg.guard(withCaller(cfg.Web.Console()))
+	// The hosted pages match their paths case-insensitively, as Cognito's do (spec §11.2).
+	// They, the assets and the console are dispatched here rather than by mux patterns,
+	// which would collide with /{pool}/.well-known/….
+	hosted := cfg.Web.Hosted()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := r.URL.Path
+		switch h, ok := hosted[strings.ToLower(path)]; {
+		case ok:
+			withCaller(h).ServeHTTP(w, r)
+		case strings.HasPrefix(path, "/assets/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			assets.ServeHTTP(w, r)
+		case path == "/_cognate/" || path == "/_cognate/inbox" || strings.HasPrefix(path, "/_cognate/pools/"):
+			console.ServeHTTP(w, r)
+		default:
+			mux.ServeHTTP(w, r)
+		}
+	})
 }
 
 // caller is what the operations may know of a request.
@@ -140,23 +163,6 @@ func wellKnown(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []
 	default:
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
-	}
-}
-
-// confirmPage answers the confirmation link of a sign-up email with a short page.
-func confirmPage(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	var ue *userpool.Error
-	switch {
-	case err == nil:
-		w.Write([]byte("<!doctype html><title>Confirmed</title><p>Your registration has been confirmed!</p>\n"))
-	case errors.As(err, &ue):
-		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, "<!doctype html><title>Not confirmed</title><p>%s</p>\n", html.EscapeString(ue.Message))
-	default:
-		log.ErrorContext(r.Context(), "confirmation link failed", "error", err.Error())
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("<!doctype html><title>Error</title><p>Internal server error.</p>\n"))
 	}
 }
 

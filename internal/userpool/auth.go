@@ -204,9 +204,28 @@ func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) e
 // the NEW_PASSWORD_REQUIRED challenge, or tokens. A right password ends the lockout count;
 // with tokens, in the same write as the session.
 func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
-	lockout := Counter{Subject: u.Sub, Kind: "signin"}
+	challenge, err := s.passwordOutcome(ctx, p, c, u, now)
+	if err != nil || challenge != nil {
+		return challenge, err
+	}
+	res, err := s.startSession(ctx, p, c, u, now, signinCounter(u))
+	if err != nil {
+		return nil, err
+	}
+	return &authOutcome{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// signinCounter is the user's count of wrong passwords, which a right one ends.
+func signinCounter(u *User) Counter { return Counter{Subject: u.Sub, Kind: "signin"} }
+
+// passwordOutcome is what follows a right password, for the API and the hosted pages
+// alike: an error for the user's state, a challenge, or nil when the user may have tokens.
+// For a user who gets no tokens it ends the lockout count here; otherwise the caller ends
+// it in the same write as the session.
+func (s *Service) passwordOutcome(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
 	switch u.Status {
 	case StatusUnconfirmed, StatusResetRequired, StatusForceChangePassword:
+		lockout := signinCounter(u)
 		if err := s.store.ClearAttempts(ctx, u.PoolID, lockout.Subject, lockout.Kind); err != nil {
 			return nil, err
 		}
@@ -243,11 +262,7 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User
 		return &authOutcome{ChallengeName: ptr("NEW_PASSWORD_REQUIRED"), Session: ptr(sess),
 			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
 	}
-	res, err := s.startSession(ctx, p, c, u, now, lockout)
-	if err != nil {
-		return nil, err
-	}
-	return &authOutcome{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+	return nil, nil
 }
 
 // sealedSession is what a challenge's Session token carries, sealed so that only cognate
@@ -433,6 +448,21 @@ func (s *Service) passwordVerifier(ctx context.Context, p *Pool, c *Client, para
 }
 
 func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, req *authRequest, now time.Time) (*authOutcome, error) {
+	done, err := s.setNewRequiredPassword(ctx, p, c, req, now)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.startSession(ctx, p, c, done, now)
+	if err != nil {
+		return nil, err
+	}
+	return &authOutcome{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// setNewRequiredPassword answers NEW_PASSWORD_REQUIRED, for the API and the hosted pages:
+// it checks the challenge's session, sets the new password and attributes, and returns the
+// user, now CONFIRMED.
+func (s *Service) setNewRequiredPassword(ctx context.Context, p *Pool, c *Client, req *authRequest, now time.Time) (*User, error) {
 	ss, err := s.openSession(req.session, c, "NEW_PASSWORD_REQUIRED", now)
 	if err != nil {
 		return nil, err
@@ -493,11 +523,7 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.startSession(ctx, p, c, done, now)
-	if err != nil {
-		return nil, err
-	}
-	return &authOutcome{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+	return done, nil
 }
 
 // refresh carries out REFRESH_TOKEN_AUTH: new access and ID tokens for a session that is
@@ -529,7 +555,7 @@ func (s *Service) refresh(ctx context.Context, req *authRequest, now time.Time) 
 	if !flowAllowed(c, req.flow) {
 		return nil, invalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
 	}
-	sess, u, err := s.refreshSession(ctx, p, c, rt, now)
+	sess, u, g, err := s.refreshSession(ctx, p, c, rt, now)
 	if err != nil {
 		return nil, err
 	}
@@ -544,49 +570,50 @@ func (s *Service) refresh(ctx context.Context, req *authRequest, now time.Time) 
 			return nil, notAuthorized("Unable to verify secret hash for client %s", c.ID)
 		}
 	}
-	res, err := s.mintTokens(ctx, p, c, u, sess, false, now)
+	res, err := s.mintGrantTokens(ctx, p, c, u, sess, false, now, g)
 	if err != nil {
 		return nil, err
 	}
 	return &authOutcome{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
 }
 
-// refreshSession opens a refresh token and checks that its session still stands.
-func (s *Service) refreshSession(ctx context.Context, p *Pool, c *Client, rt string, now time.Time) (*Session, *User, error) {
-	id, err := token.OpenRefresh(s.keys.refresh, rt)
+// refreshSession opens a refresh token and checks that its session still stands; it
+// returns the grant the token carries (nil for a sign-in through the API).
+func (s *Service) refreshSession(ctx context.Context, p *Pool, c *Client, rt string, now time.Time) (*Session, *User, *grant, error) {
+	id, g, err := s.openRefresh(rt)
 	if err != nil {
-		return nil, nil, errInvalidRefresh
+		return nil, nil, nil, errInvalidRefresh
 	}
-	sess, err := s.store.GetSession(ctx, string(id))
+	sess, err := s.store.GetSession(ctx, id)
 	if errors.Is(err, ErrNotFound) {
-		return nil, nil, errRefreshRevoked
+		return nil, nil, nil, errRefreshRevoked
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if sess.PoolID != p.ID || sess.ClientID != c.ID {
-		return nil, nil, errInvalidRefresh
+		return nil, nil, nil, errInvalidRefresh
 	}
 	if !sess.RevokedAt.IsZero() {
-		return nil, nil, errRefreshRevoked
+		return nil, nil, nil, errRefreshRevoked
 	}
 	if !now.Before(sess.ExpiresAt) {
-		return nil, nil, notAuthorized("Refresh Token has expired")
+		return nil, nil, nil, notAuthorized("Refresh Token has expired")
 	}
 	u, err := s.store.GetUserBySub(ctx, p.ID, sess.UserSub)
 	if errors.Is(err, ErrNotFound) {
-		return nil, nil, userNotFound()
+		return nil, nil, nil, userNotFound()
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if sess.AuthTime.Before(u.TokensValidAfter) {
-		return nil, nil, errRefreshRevoked
+		return nil, nil, nil, errRefreshRevoked
 	}
 	if !u.Enabled {
-		return nil, nil, errDisabled
+		return nil, nil, nil, errDisabled
 	}
-	return sess, u, nil
+	return sess, u, g, nil
 }
 
 var errSessionUsed = notAuthorized("Invalid session for the user, session can only be used once.")

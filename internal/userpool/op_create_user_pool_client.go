@@ -24,6 +24,9 @@ func (s *Service) createUserPoolClient(ctx context.Context, in *CreateUserPoolCl
 	if err := cs.check(p); err != nil {
 		return nil, err
 	}
+	if err := s.checkClientScopes(ctx, p.ID, cs.AllowedOAuthScopes); err != nil {
+		return nil, err
+	}
 	// API model, ClientSecret: "You cannot specify both GenerateSecret as true and provide a
 	// ClientSecret value." A ClientSecret alone is the client's secret.
 	if in.ClientSecret != nil && deref(in.GenerateSecret) {

@@ -14,5 +14,16 @@ func (s *Service) DescribeUserPool(ctx context.Context, in *DescribeUserPoolRequ
 	}
 	out := p.Doc
 	out.EstimatedNumberOfUsers = ptr(int32(n))
+	domains, err := s.store.PoolDomains(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range domains {
+		if d.Custom {
+			out.CustomDomain = ptr(d.Name)
+		} else {
+			out.Domain = ptr(d.Name)
+		}
+	}
 	return &DescribeUserPoolResponse{UserPool: &out}, nil
 }

@@ -24,11 +24,11 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFr
 		subtle.ConstantTimeCompare([]byte(secret), []byte(deref(in.ClientSecret))) != 1 {
 		return nil, notAuthorized("Unable to verify secret hash for client %s", c.ID)
 	}
-	sess, u, err := s.refreshSession(ctx, p, c, deref(in.RefreshToken), now)
+	sess, u, g, err := s.refreshSession(ctx, p, c, deref(in.RefreshToken), now)
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.mintTokens(ctx, p, c, u, sess, false, now)
+	res, err := s.mintGrantTokens(ctx, p, c, u, sess, false, now, g)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-
-	"cognate/internal/token"
 )
 
 // RevokeToken revokes a refresh token, and with it the access and ID tokens minted from it.
@@ -25,11 +23,11 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenRequest) (*Rev
 	if c.Doc.EnableTokenRevocation != nil && !*c.Doc.EnableTokenRevocation {
 		return nil, newError("UnsupportedOperationException", "Token revocation is not enabled for this app client.")
 	}
-	id, err := token.OpenRefresh(s.keys.refresh, deref(in.Token))
+	id, _, err := s.openRefresh(deref(in.Token))
 	if err != nil {
 		return nil, newError("UnsupportedTokenTypeException", "Invalid token type provided, only refresh tokens are supported.")
 	}
-	sess, err := s.store.GetSession(ctx, string(id))
+	sess, err := s.store.GetSession(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return &RevokeTokenResponse{}, nil
 	}

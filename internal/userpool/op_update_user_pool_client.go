@@ -22,6 +22,9 @@ func (s *Service) UpdateUserPoolClient(ctx context.Context, in *UpdateUserPoolCl
 		if err := cs.check(p); err != nil {
 			return err
 		}
+		if err := s.checkClientScopes(ctx, p.ID, cs.AllowedOAuthScopes); err != nil {
+			return err
+		}
 		if cs.ClientName == nil {
 			cs.ClientName = c.Doc.ClientName // the name stays unless a new one is given
 		}

@@ -248,3 +248,7 @@ func asSignUpPasswordError(err error) error {
 	}
 	return err
 }
+
+// PasswordSymbols are the characters a password policy's RequireSymbols counts, for the
+// hosted pages to check a password as it is typed.
+const PasswordSymbols = passwordSymbols

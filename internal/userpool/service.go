@@ -61,6 +61,9 @@ type Options struct {
 	// attribute verification) instead of a random one: a test control of the emulator mode,
 	// which cmd/cognate refuses with --credentials or off loopback. Six digits.
 	FixedCode string
+	// Federator talks to third-party OpenID Connect providers. Nil: federated sign-in is
+	// refused.
+	Federator Federator
 	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
 	// where a pool configures one).
 	Invoker Invoker
@@ -99,6 +102,7 @@ type Service struct {
 	signers   signers
 	invoker   Invoker
 	observer  Observer
+	federator Federator
 
 	email, sms      Channel
 	failFast        bool
@@ -126,6 +130,7 @@ func New(store Store, opts Options) *Service {
 		log:             opts.Logger,
 		invoker:         opts.Invoker,
 		observer:        opts.Observer,
+		federator:       opts.Federator,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

@@ -41,6 +41,11 @@ type Store interface {
 	KeyStore
 	RiskStore
 	EventStore
+	DomainStore
+	ResourceServerStore
+	IdentityProviderStore
+	AuthorizationCodeStore
+	HostedSessionStore
 
 	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
 	// keys are the installation's identity, and tokens stay verifiable. A write racing a

@@ -3,6 +3,8 @@ package userpool
 import (
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"slices"
 	"strings"
@@ -118,6 +120,9 @@ func (s *Service) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 	return token.JWKS(keys), nil
 }
 
+// PublicURL is where clients reach cognate (--public-url), without a trailing slash.
+func (s *Service) PublicURL() string { return s.publicURL }
+
 // issuer is the iss claim of a pool's tokens: <public URL>/<pool id>, or AWS's own form
 // with --token-issuer aws (IssuerConfigurationType: ORIGINAL is cognito-idp, UPDATED
 // issuer-cognito-idp, both in the pool's region, which its id starts with).
@@ -134,13 +139,15 @@ func (s *Service) issuer(p *Pool) string {
 }
 
 // OpenIDConfiguration returns the pool's OpenID discovery document. Its jwks_uri is
-// cognate's own in either issuer form: the keys are cognate's, wherever iss points.
+// cognate's own in either issuer form: the keys are cognate's, wherever iss points. A pool
+// with a domain has an authorization server, whose endpoints it names; they are served on
+// cognate's public URL.
 func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) ([]byte, error) {
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(map[string]any{
+	doc := map[string]any{
 		"issuer":                                s.issuer(p),
 		"jwks_uri":                              s.publicURL + "/" + p.ID + "/.well-known/jwks.json",
 		"subject_types_supported":               []string{"public"},
@@ -148,7 +155,24 @@ func (s *Service) OpenIDConfiguration(ctx context.Context, poolID string) ([]byt
 		"response_types_supported":              []string{"code", "token"},
 		"scopes_supported":                      []string{"openid", "email", "phone", "profile"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
-	}, json.Deterministic(true))
+	}
+	d, err := s.poolDomain(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if d != nil {
+		base := s.publicURL
+		doc["authorization_endpoint"] = base + "/oauth2/authorize"
+		doc["token_endpoint"] = base + "/oauth2/token"
+		doc["userinfo_endpoint"] = base + "/oauth2/userInfo"
+		doc["revocation_endpoint"] = base + "/oauth2/revoke"
+		doc["end_session_endpoint"] = base + "/logout"
+		doc["grant_types_supported"] = []string{"authorization_code", "refresh_token", "client_credentials", "implicit"}
+		doc["code_challenge_methods_supported"] = []string{"S256"} // the authorize endpoint's only method
+		doc["claims_supported"] = []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
+			"cognito:username", "cognito:groups", "email", "email_verified", "phone_number", "phone_number_verified", "identities"}
+	}
+	return json.Marshal(doc, json.Deterministic(true))
 }
 
 // accessClaims are the claims of an access token (developer guide, "the access token").
@@ -168,8 +192,25 @@ type accessClaims struct {
 	Username  string   `json:"username"`
 }
 
+// grant is what an OAuth 2.0 sign-in adds to the tokens of a session: the scopes granted
+// (the access token's scope; an ID token only with openid) and the authorize request's
+// nonce. Nil for sign-ins through the API, whose access tokens carry the one scope
+// aws.cognito.signin.user.admin.
+type grant struct {
+	Scopes []string `json:"sc"`
+	Nonce  string   `json:"n,omitempty"`
+}
+
+// apiScope is the scope of the access tokens the API's sign-ins mint.
+const apiScope = "aws.cognito.signin.user.admin"
+
 // mintTokens makes the access and ID tokens of a session, and its refresh token when asked.
 func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time) (*AuthenticationResultType, error) {
+	return s.mintGrantTokens(ctx, p, c, u, sess, withRefresh, now, nil)
+}
+
+// mintGrantTokens is mintTokens for an OAuth 2.0 grant (g nil: the API's sign-in).
+func (s *Service) mintGrantTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time, g *grant) (*AuthenticationResultType, error) {
 	keys, err := s.signingKeys(ctx)
 	if err != nil {
 		return nil, err
@@ -199,9 +240,13 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 	if err != nil {
 		return nil, err
 	}
+	scope := apiScope
+	if g != nil {
+		scope = strings.Join(g.Scopes, " ")
+	}
 	access, err := token.Sign(accessKey(keys), accessClaims{
 		Sub: u.Sub, Groups: names, Iss: iss, ClientID: c.ID, OriginJTI: sess.ID, EventID: eventID,
-		TokenUse: "access", Scope: "aws.cognito.signin.user.admin", AuthTime: sess.AuthTime.Unix(),
+		TokenUse: "access", Scope: scope, AuthTime: sess.AuthTime.Unix(),
 		Exp: now.Add(accessTTL).Unix(), Iat: now.Unix(), JTI: ajti, Username: u.Username,
 	})
 	if err != nil {
@@ -222,6 +267,8 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 	}
 	for _, a := range u.Attributes {
 		switch {
+		case a.Name == identitiesAttr:
+			id["identities"] = identitiesClaim(u.identities())
 		case a.Name == "sub":
 		case a.Name == "email_verified" || a.Name == "phone_number_verified":
 			id[a.Name] = a.Value == "true" // booleans in tokens, strings elsewhere
@@ -231,16 +278,28 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 			id[a.Name] = a.Value
 		}
 	}
-	idToken, err := token.Sign(idKey(keys), id)
-	if err != nil {
-		return nil, err
+	if g != nil {
+		// The hosted sign-in's claims (spec §12.1): the authorize request's nonce, and
+		// at_hash, the left half of the access token's SHA-256 (OpenID Connect Core 3.3.2.11).
+		sum := sha256.Sum256([]byte(access))
+		id["at_hash"] = base64.RawURLEncoding.EncodeToString(sum[:16])
+		if g.Nonce != "" {
+			id["nonce"] = g.Nonce
+		}
 	}
 	out := &AuthenticationResultType{
-		AccessToken: ptr(access), IdToken: ptr(idToken), TokenType: ptr("Bearer"),
+		AccessToken: ptr(access), TokenType: ptr("Bearer"),
 		ExpiresIn: ptr(int32(accessTTL / time.Second)),
 	}
+	if g == nil || slices.Contains(g.Scopes, "openid") {
+		idToken, err := token.Sign(idKey(keys), id)
+		if err != nil {
+			return nil, err
+		}
+		out.IdToken = ptr(idToken)
+	}
 	if withRefresh {
-		rt, err := token.SealRefresh(s.rand, s.keys.refresh, []byte(sess.ID))
+		rt, err := s.sealRefresh(sess.ID, g)
 		if err != nil {
 			return nil, err
 		}
@@ -249,15 +308,51 @@ func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, s
 	return out, nil
 }
 
+// sealRefresh makes the refresh token of a session: its id and, for an OAuth grant, the
+// grant, so that a refresh mints tokens of the same scopes.
+func (s *Service) sealRefresh(sessionID string, g *grant) (string, error) {
+	payload := []byte(sessionID)
+	if g != nil {
+		b, err := json.Marshal(g)
+		if err != nil {
+			return "", err
+		}
+		payload = append(append(payload, 0), b...)
+	}
+	return token.SealRefresh(s.rand, s.keys.refresh, payload)
+}
+
+// openRefresh reads a refresh token back: the session id, and the grant if it has one.
+func (s *Service) openRefresh(rt string) (string, *grant, error) {
+	payload, err := token.OpenRefresh(s.keys.refresh, rt)
+	if err != nil {
+		return "", nil, err
+	}
+	id, rest, ok := strings.Cut(string(payload), "\x00")
+	if !ok {
+		return id, nil, nil
+	}
+	var g grant
+	if err := json.Unmarshal([]byte(rest), &g); err != nil {
+		return "", nil, err
+	}
+	return id, &g, nil
+}
+
 // readable reports whether the client may read an attribute (its ReadAttributes, all when unset).
 func readable(c *Client, name string) bool {
 	return len(c.Doc.ReadAttributes) == 0 || slices.Contains(c.Doc.ReadAttributes, name)
 }
 
 // startSession records a new sign-in and mints its tokens.
-// startSession starts a sign-in session and mints its tokens; the counters of clear are
-// forgotten in the same write.
+// The counters of clear are forgotten in the same write.
 func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User, now time.Time, clear ...Counter) (*AuthenticationResultType, error) {
+	return s.startGrantSession(ctx, p, c, u, now, now, nil, true, clear...)
+}
+
+// startGrantSession records a sign-in made at authTime and mints its tokens, for the API
+// (g nil) or an OAuth 2.0 grant; withRefresh false for the implicit grant, which gets none.
+func (s *Service) startGrantSession(ctx context.Context, p *Pool, c *Client, u *User, authTime, now time.Time, g *grant, withRefresh bool, clear ...Counter) (*AuthenticationResultType, error) {
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, err
@@ -267,11 +362,11 @@ func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User,
 		units = &TokenValidityUnitsType{}
 	}
 	refreshTTL := validity(c.Doc.RefreshTokenValidity, units.RefreshToken, 24*time.Hour, 30*24*time.Hour)
-	sess := &Session{ID: id, PoolID: p.ID, ClientID: c.ID, UserSub: u.Sub, AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(refreshTTL)}
+	sess := &Session{ID: id, PoolID: p.ID, ClientID: c.ID, UserSub: u.Sub, AuthTime: authTime, CreatedAt: now, ExpiresAt: now.Add(refreshTTL)}
 	if err := s.store.StartSession(ctx, sess, clear...); err != nil {
 		return nil, err
 	}
-	return s.mintTokens(ctx, p, c, u, sess, true, now)
+	return s.mintGrantTokens(ctx, p, c, u, sess, withRefresh, now, g)
 }
 
 var (
@@ -323,6 +418,11 @@ func (s *Service) authorize(ctx context.Context, accessToken string, now time.Ti
 	}
 	if sess.AuthTime.Before(u.TokensValidAfter) { // signed out globally after this sign-in
 		return nil, nil, nil, errRevokedAccessToken
+	}
+	if !slices.Contains(strings.Fields(cl.Scope), apiScope) {
+		// An OAuth access token granted without aws.cognito.signin.user.admin [O:
+		// github.com/aws-amplify/amplify-js/issues/1906].
+		return nil, nil, nil, notAuthorized("Access Token does not have required scopes")
 	}
 	if !u.Enabled {
 		return nil, nil, nil, notAuthorized("User is disabled.")

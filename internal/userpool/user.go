@@ -68,6 +68,9 @@ func (p *Pool) computeAliases(u *User) {
 	if v, ok := u.attr("preferred_username"); ok && slices.Contains(p.Doc.AliasAttributes, "preferred_username") {
 		u.Aliases = append(u.Aliases, p.aliasKey("preferred_username", v))
 	}
+	for _, id := range u.identities() {
+		u.Aliases = append(u.Aliases, identityAlias(id.ProviderName, id.UserID))
+	}
 }
 
 func (p *Pool) aliasKey(name, value string) string {

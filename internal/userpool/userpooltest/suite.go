@@ -115,6 +115,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Reset", testReset},
 		{"ResetPool", testResetPool},
 	}
+	tests = append(tests, hostedTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
