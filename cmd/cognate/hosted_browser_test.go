@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -245,6 +246,16 @@ func TestHostedBrowserRecoveryToTokens(t *testing.T) {
 	if again := <-cb.got; again.Get("state") != "st-2" || again.Get("code") == "" {
 		t.Errorf("the second authorize's callback %v", again)
 	}
+
+	// A code left for more than its hour: the expired code's sentence, the form kept.
+	do(t, ctx, "the forgot page again", chromedp.Navigate(s.URL+"/forgotPassword?"+url.Values{"client_id": {app.Client}}.Encode()),
+		chromedp.WaitVisible(chromedp.CSS("#username")))
+	fill(t, ctx, map[string]string{"#username": "jane"}, `button[type=submit]`)
+	do(t, ctx, "the reset page for a new code", chromedp.WaitVisible(chromedp.CSS("#code")))
+	late := s.latestCode(t, app.Pool, "jane")
+	s.clock(t, http.MethodPost, "Advance=61m", "")
+	fill(t, ctx, map[string]string{"#code": late, "#password": "Later-Passw0rd!", "#confirm": "Later-Passw0rd!"}, `button[type=submit]`)
+	wantSentence(t, ctx, "That code has expired or has been used already. Ask for a new code and use the newest one.", map[string]string{"#username": "jane", "#code": late})
 }
 
 // TestHostedBrowserPages photographs the other pages and checks the sign-up, the
