@@ -24,6 +24,8 @@ type options struct {
 	usesPerUser             int
 	serverPID               int
 	json                    bool
+	makeBy                  string
+	perJob                  int
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -46,6 +48,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.usesPerUser, "uses-per-user", 5, "How many ForgotPassword requests the forgot mix makes per user (Cognito allows 5 an hour).")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "The process id of a server on this machine whose resident memory to report.")
 	fs.BoolVar(&o.json, "json", false, "Write the report as JSON.")
+	fs.StringVar(&o.makeBy, "make-users", "auto", "How users are made: admin (AdminCreateUser and AdminSetUserPassword), import (user import jobs: no password, for mixes that do not sign in), or auto (import where the server has it and the mix allows, else admin).")
+	fs.IntVar(&o.perJob, "import-job-size", 100000, "How many users one import job brings in.")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -74,6 +78,15 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	if _, err := parseMix(o.mix); err != nil {
 		errs = append(errs, err)
 	}
+	if o.makeBy != "auto" && o.makeBy != "admin" && o.makeBy != "import" {
+		errs = append(errs, fmt.Errorf("--make-users must be auto, admin or import, not %q", o.makeBy))
+	}
+	if mix, err := parseMix(o.mix); err == nil && o.makeBy == "import" && has(mix, "auth") {
+		errs = append(errs, errors.New("--make-users import makes users without a password, and the auth mix signs in with one"))
+	}
+	if o.perJob < 1 {
+		errs = append(errs, errors.New("--import-job-size must be at least 1"))
+	}
 	return o, errors.Join(errs...)
 }
 
@@ -92,7 +105,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stderr, "pool %s, client %s\n", t.poolID, t.clientID)
-		maker := adminMaker{w: w, concurrency: o.setupConcurrency}
+		maker, err := chooseMaker(ctx, w, o, mix, t)
+		if err != nil {
+			return err
+		}
 		start := time.Now()
 		if err := makeUsers(ctx, maker, t, o.users, stderr); err != nil {
 			return err
@@ -137,4 +153,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	res.writeText(stdout)
 	return nil
+}
+
+// chooseMaker picks how users are made (--make-users): auto takes import jobs where the
+// server answers GetCSVHeader and the mix never signs in with the load password.
+func chooseMaker(ctx context.Context, w *wire, o *options, mix []weight, t *target) (userMaker, error) {
+	admin := adminMaker{w: w, concurrency: o.setupConcurrency}
+	imp := importMaker{w: w, perJob: o.perJob, poll: 100 * time.Millisecond}
+	switch o.makeBy {
+	case "admin":
+		return admin, nil
+	case "import":
+		return imp, nil
+	}
+	if has(mix, "auth") {
+		return admin, nil
+	}
+	err := w.call(ctx, "GetCSVHeader", true, map[string]any{"UserPoolId": t.poolID}, nil)
+	var ae *apiError
+	switch {
+	case err == nil:
+		return imp, nil
+	case errors.As(err, &ae):
+		return admin, nil // the server has no import jobs
+	default:
+		return nil, fmt.Errorf("GetCSVHeader: %w", err)
+	}
 }
