@@ -47,7 +47,9 @@ func DSN(t testing.TB) string {
 }
 
 // Schema creates a schema of its own for the test and returns a DSN whose search_path
-// selects it; the schema is dropped when the test ends.
+// selects it; the schema is dropped when the test ends. The DSN turns synchronous_commit
+// off: a commit is visible to every session as before, it only does not wait for the
+// disk, which no test here examines (a crash of PostgreSQL would lose the last commits).
 func Schema(t testing.TB) string {
 	t.Helper()
 	dsn := DSN(t)
@@ -77,16 +79,19 @@ func Schema(t testing.TB) string {
 			t.Errorf("pgtest: drop schema %s: %v", name, err)
 		}
 	})
-	return WithSchema(dsn, name)
+	return withParam(WithSchema(dsn, name), "synchronous_commit", "off")
 }
 
 // WithSchema returns dsn with its search_path set to schema.
-func WithSchema(dsn, schema string) string {
+func WithSchema(dsn, schema string) string { return withParam(dsn, "search_path", schema) }
+
+// withParam returns dsn with the run-time parameter key set to value.
+func withParam(dsn, key, value string) string {
 	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
 		q := u.Query()
-		q.Set("search_path", schema)
+		q.Set(key, value)
 		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	return dsn + " search_path=" + schema
+	return dsn + " " + key + "=" + value
 }
