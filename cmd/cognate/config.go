@@ -32,6 +32,8 @@ type Config struct {
 	Seed        string
 	Pprof       string
 
+	ShutdownDelay time.Duration
+
 	PGMaxConns         int
 	PGStatementTimeout time.Duration
 
@@ -123,6 +125,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		return def
 	}
+	fs.DurationVar(&c.ShutdownDelay, "shutdown-delay", envDuration("COGNATE_SHUTDOWN_DELAY", 0),
+		"On SIGTERM, keep serving this long with /readyz answering 503 before the listener closes, so that a load balancer checking readiness stops sending first (a rolling restart without failed requests). (COGNATE_SHUTDOWN_DELAY)")
 	fs.IntVar(&c.PGMaxConns, "pg-max-conns", envInt("COGNATE_PG_MAX_CONNS", 0),
 		"With a PostgreSQL store: the most connections this process holds open; 0 means the larger of 4 and the number of CPUs. (COGNATE_PG_MAX_CONNS)")
 	fs.DurationVar(&c.PGStatementTimeout, "pg-statement-timeout", envDuration("COGNATE_PG_STATEMENT_TIMEOUT", 10*time.Second),
@@ -193,6 +197,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Store == "" {
 		errs = append(errs, errors.New("--store must not be empty"))
+	}
+	if c.ShutdownDelay < 0 {
+		errs = append(errs, errors.New("--shutdown-delay must not be negative"))
 	}
 	if isPostgres(c.Store) {
 		if c.SecretKey == "" {

@@ -274,6 +274,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// then let the dispatcher finish the send it is making and hand what it has not sent to
 	// the next start (RunDispatcher frees its leases).
 	ready.draining.Store(true)
+	if c.ShutdownDelay > 0 {
+		// Still serving, but no longer ready: load balancers that check /readyz stop
+		// sending here before the listener closes under connections they might open.
+		log.Info("shutting down: draining, /readyz answers 503", "delay", c.ShutdownDelay.String())
+		time.Sleep(c.ShutdownDelay)
+	}
 	log.Info("shutting down: finishing the requests in flight")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
