@@ -37,7 +37,7 @@ type Options struct {
 	// statement running longer is cancelled and its request fails. 0 leaves the server's.
 	StatementTimeout time.Duration
 	// ConnectTimeout bounds dialling PostgreSQL, so that a request arriving while the
-	// database is away fails quickly instead of waiting on the network. 0 means 5 s.
+	// database is away fails quickly instead of waiting on the network. 0 means 2 s.
 	ConnectTimeout time.Duration
 }
 
@@ -72,7 +72,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
 	if cfg.ConnConfig.ConnectTimeout <= 0 {
-		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+		cfg.ConnConfig.ConnectTimeout = 2 * time.Second
 	}
 	// A connection the database dropped (a restart) is found at its next use and replaced;
 	// checking idle ones often finds them before a request does.
