@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench-fleet: ForgotPassword through 1, 2 and 3 cognate instances on one PostgreSQL, in one
+# bench/fleet.sh: ForgotPassword through 1, 2 and 3 cognate instances on one PostgreSQL, in one
 # run (docs/SCALING.md "Measured"). It builds cognate and cognate-load, starts three
 # instances on a fresh schema of the database COGNATE_BENCH_POSTGRES_DSN names (a
 # postgres:// URL with a query string, e.g. ...?sslmode=disable), and drives 1, then 2,
