@@ -32,7 +32,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("cognate-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.endpoint, "endpoint", "http://127.0.0.1:9229", "The endpoint URL of the server under load.")
+	fs.StringVar(&o.endpoint, "endpoint", "http://127.0.0.1:9229", "The endpoint URL of the server under load; several, comma-separated, are taken in turn (instances of one deployment).")
 	fs.StringVar(&o.region, "region", "us-east-1", "The region admin requests are signed for.")
 	fs.StringVar(&o.accessKey, "access-key-id", "load", "The access key id admin requests are signed with.")
 	fs.StringVar(&o.secretKey, "secret-access-key", "load", "The secret access key admin requests are signed with.")
@@ -57,8 +57,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	var errs []error
-	if u, err := url.Parse(o.endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("--endpoint %q is not an http(s) URL", o.endpoint))
+	for _, e := range strings.Split(o.endpoint, ",") {
+		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--endpoint %q is not an http(s) URL", e))
+		}
 	}
 	if o.users < 1 {
 		errs = append(errs, errors.New("--users must be at least 1"))

@@ -10,35 +10,47 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
-// wire calls operations of the cognito-idp service on one endpoint: a POST of AWS JSON 1.1
+// wire calls operations of the cognito-idp service on its endpoints, taken in turn (round
+// robin, as a load balancer in front of several instances would): a POST of AWS JSON 1.1
 // with the X-Amz-Target header, as the AWS SDKs send it. Admin operations are signed with
 // SigV4 under fixed local credentials (a server that checks signatures must know them);
 // public ones go unsigned, as AWS's own clients send them.
 type wire struct {
-	endpoint string
-	region   string
-	http     *http.Client
-	signer   *v4.Signer
-	creds    aws.Credentials
+	endpoints []string
+	next      atomic.Uint64
+	region    string
+	http      *http.Client
+	signer    *v4.Signer
+	creds     aws.Credentials
 }
 
 func newWire(endpoint, region, accessKey, secretKey string, conns int) *wire {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns = conns * 2
 	tr.MaxIdleConnsPerHost = conns * 2
-	return &wire{
-		endpoint: strings.TrimRight(endpoint, "/"),
-		region:   region,
-		http:     &http.Client{Transport: tr, Timeout: time.Minute},
-		signer:   v4.NewSigner(),
-		creds:    aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey},
+	var endpoints []string
+	for _, e := range strings.Split(endpoint, ",") {
+		endpoints = append(endpoints, strings.TrimRight(e, "/"))
 	}
+	return &wire{
+		endpoints: endpoints,
+		region:    region,
+		http:      &http.Client{Transport: tr, Timeout: time.Minute},
+		signer:    v4.NewSigner(),
+		creds:     aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey},
+	}
+}
+
+// endpoint is the endpoint the next request goes to.
+func (w *wire) endpoint() string {
+	return w.endpoints[(w.next.Add(1)-1)%uint64(len(w.endpoints))]
 }
 
 // apiError is an error answer of the service: its exception name and message.
@@ -57,7 +69,7 @@ func (w *wire) call(ctx context.Context, op string, signed bool, in, out any) er
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.endpoint+"/", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.endpoint()+"/", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -122,7 +134,7 @@ func decodeError(resp *http.Response, data []byte) error {
 
 // get fetches a developer endpoint of the server (cognate's /_cognate/...) as JSON.
 func (w *wire) get(ctx context.Context, path string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.endpoint+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.endpoint()+path, nil)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if *to == "" {
 		return errors.New("backup: --to FILE is required")
 	}
+	if isPostgres(*store) {
+		return errors.New("backup: copies a SQLite store; back a PostgreSQL store up with PostgreSQL's own tools (pg_dump, base backups)")
+	}
 	if *store == ":memory:" {
 		return errors.New("backup: a store in memory lives in the process that holds it; there is nothing to copy from here")
 	}

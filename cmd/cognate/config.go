@@ -32,6 +32,11 @@ type Config struct {
 	Seed        string
 	Pprof       string
 
+	ShutdownDelay time.Duration
+
+	PGMaxConns         int
+	PGStatementTimeout time.Duration
+
 	TLSCert       string
 	TLSKey        string
 	TLSSelfSigned bool
@@ -75,7 +80,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.Addr, "addr", env("COGNATE_ADDR", "127.0.0.1:9229"),
 		"The address to listen on, host:port. (COGNATE_ADDR)")
 	fs.StringVar(&c.Store, "store", env("COGNATE_STORE", "./cognate-data/cognate.db"),
-		"Where state is kept: a SQLite file path, or :memory: for a store that ends with the process. (COGNATE_STORE)")
+		"Where state is kept: a SQLite file path, :memory: for a store that ends with the process, or a PostgreSQL URL (postgres://user@host:5432/db?sslmode=require), which many cognate processes may share. (COGNATE_STORE)")
 	fs.StringVar(&c.Region, "region", env("COGNATE_REGION", "us-east-1"),
 		"The AWS region cognate poses as; it prefixes pool ids and appears in ARNs. (COGNATE_REGION)")
 	fs.StringVar(&c.LogFormat, "log-format", env("COGNATE_LOG_FORMAT", "text"),
@@ -120,6 +125,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		return def
 	}
+	fs.DurationVar(&c.ShutdownDelay, "shutdown-delay", envDuration("COGNATE_SHUTDOWN_DELAY", 0),
+		"On SIGTERM, keep serving this long with /readyz answering 503 before the listener closes, so that a load balancer checking readiness stops sending first (a rolling restart without failed requests). (COGNATE_SHUTDOWN_DELAY)")
+	fs.IntVar(&c.PGMaxConns, "pg-max-conns", envInt("COGNATE_PG_MAX_CONNS", 0),
+		"With a PostgreSQL store: the most connections this process holds open; 0 means the larger of 4 and the number of CPUs. (COGNATE_PG_MAX_CONNS)")
+	fs.DurationVar(&c.PGStatementTimeout, "pg-statement-timeout", envDuration("COGNATE_PG_STATEMENT_TIMEOUT", 10*time.Second),
+		"With a PostgreSQL store: the longest a statement may run before PostgreSQL cancels it and its request fails; 0 keeps the server's statement_timeout. (COGNATE_PG_STATEMENT_TIMEOUT)")
 	fs.StringVar(&c.Delivery, "delivery", env("COGNATE_DELIVERY", "queue"),
 		"How messages are delivered: queue (the request succeeds once the message is durably queued; failures are retried) or fail-fast (the request makes the delivery attempt and fails with CodeDeliveryFailureException when it fails). (COGNATE_DELIVERY)")
 	fs.IntVar(&c.EmailDailyQuota, "email-daily-quota", envInt("COGNATE_EMAIL_DAILY_QUOTA", 0),
@@ -161,6 +172,17 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	return c, nil
 }
 
+// storeName is --store as logs and messages may show it: a PostgreSQL URL without its password.
+func (c *Config) storeName() string {
+	if isPostgres(c.Store) {
+		if u, err := url.Parse(c.Store); err == nil {
+			return u.Redacted()
+		}
+		return "postgres"
+	}
+	return c.Store
+}
+
 // Validate reports every problem with the configuration at once.
 func (c *Config) Validate() error {
 	var errs []error
@@ -176,8 +198,22 @@ func (c *Config) Validate() error {
 	if c.Store == "" {
 		errs = append(errs, errors.New("--store must not be empty"))
 	}
-	if strings.HasPrefix(c.Store, "postgres://") || strings.HasPrefix(c.Store, "postgresql://") {
-		errs = append(errs, errors.New("--store: PostgreSQL is not supported yet; use a SQLite path"))
+	if c.ShutdownDelay < 0 {
+		errs = append(errs, errors.New("--shutdown-delay must not be negative"))
+	}
+	if isPostgres(c.Store) {
+		if c.SecretKey == "" {
+			errs = append(errs, errors.New("--store postgres: give --secret-key-file, the master key every server on the database shares"))
+		}
+		if c.Seed != "" {
+			errs = append(errs, errors.New("--seed is not supported with a PostgreSQL store yet (it checks a file against a copy of a SQLite store)"))
+		}
+		if c.PGMaxConns < 0 {
+			errs = append(errs, errors.New("--pg-max-conns must not be negative"))
+		}
+		if c.PGStatementTimeout < 0 {
+			errs = append(errs, errors.New("--pg-statement-timeout must not be negative"))
+		}
 	}
 	if c.PublicURL != "" {
 		if err := checkPublicURL(c.PublicURL); err != nil {

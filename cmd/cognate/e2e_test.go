@@ -9,6 +9,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"go/token"
@@ -16,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"slices"
@@ -33,6 +36,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/go-json-experiment/json"
 	"github.com/google/go-cmp/cmp"
+
+	"cognate/internal/postgres/pgtest"
 )
 
 // testServer is one cognate started by run() for a test.
@@ -53,14 +58,54 @@ func noEnv(string) string { return "" }
 
 // startServer starts "cognate serve" on 127.0.0.1:0 with an in-memory store and the
 // given extra flags (later flags win), and stops it gracefully when the test ends.
+// With COGNATE_TEST_STORE=postgres, a server the flags give no store of its own (nor a
+// seed file, which needs SQLite) gets a fresh PostgreSQL schema instead of ":memory:", so
+// that the end-to-end suites run on PostgreSQL too.
 func startServer(t testing.TB, flags ...string) *testServer {
 	t.Helper()
-	args := append([]string{"--addr", "127.0.0.1:0", "--store", ":memory:", "--log-level", "debug"}, flags...)
+	args := append([]string{"--addr", "127.0.0.1:0", "--log-level", "debug"}, testStore(t, flags)...)
+	args = append(args, flags...)
 	s, err := launch(t, args...)
 	if err != nil {
 		t.Fatalf("cognate serve %s: %v", strings.Join(args, " "), err)
 	}
 	return s
+}
+
+// testStoreEnv selects the store of the end-to-end tests' servers: "postgres", or the
+// default, ":memory:".
+const testStoreEnv = "COGNATE_TEST_STORE"
+
+// testStore is the --store flag startServer gives a server, with the master key a
+// PostgreSQL store needs when it is a fresh PostgreSQL schema.
+func testStore(t testing.TB, flags []string) []string {
+	t.Helper()
+	if os.Getenv(testStoreEnv) != "postgres" || hasFlag(flags, "--store") || hasFlag(flags, "--seed") {
+		return []string{"--store", ":memory:"}
+	}
+	return []string{"--store", pgtest.Schema(t), "--secret-key-file", testSecretKey(t), "--pg-max-conns", "4"}
+}
+
+// testSecretKey writes a fresh master key file for a test and returns its path.
+func testSecretKey(t testing.TB) string {
+	t.Helper()
+	key := make([]byte, 32)
+	rand.Read(key)
+	path := filepath.Join(t.TempDir(), "secret.key")
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// hasFlag reports whether flags set the flag name (as "--name value" or "--name=value").
+func hasFlag(flags []string, name string) bool {
+	for _, f := range flags {
+		if f == name || strings.HasPrefix(f, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 // launch runs "cognate serve args..." in a goroutine and waits for its "listening on" line.

@@ -20,7 +20,6 @@ import (
 	"cognate/internal/awsjson"
 	"cognate/internal/metrics"
 	"cognate/internal/server"
-	"cognate/internal/sqlite"
 	"cognate/internal/userpool"
 )
 
@@ -136,7 +135,7 @@ func requestLog(log *slog.Logger, m *metrics.Metrics) func(r *http.Request, op, 
 // readiness is /readyz's check beyond the store's ping: the schema is current, and the
 // server is not shutting down (a load balancer stops sending before the listener closes).
 type readiness struct {
-	store    *sqlite.Store
+	store    store
 	draining atomic.Bool
 }
 

@@ -78,7 +78,11 @@ type seeder struct {
 // seed applies the file to the store behind svc: first to a copy (a scratch store for
 // ":memory:", which a starting server has empty; else a VACUUM INTO copy of the file), then,
 // if that took everything, to the store itself.
-func seed(ctx context.Context, file string, c *Config, store *sqlite.Store, svc *userpool.Service, master []byte) (seedCounts, error) {
+func seed(ctx context.Context, file string, c *Config, st store, svc *userpool.Service, master []byte) (seedCounts, error) {
+	store, ok := st.(*sqlite.Store)
+	if !ok {
+		return seedCounts{}, errors.New("--seed needs a SQLite store")
+	}
 	data, err := readSeed(file)
 	if err != nil {
 		return seedCounts{}, fmt.Errorf("--seed %s: %w", file, err)

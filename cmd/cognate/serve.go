@@ -19,6 +19,7 @@ import (
 
 	"cognate/internal/metrics"
 	"cognate/internal/oidc"
+	"cognate/internal/postgres"
 	"cognate/internal/server"
 	"cognate/internal/sigv4"
 	"cognate/internal/sqlite"
@@ -86,7 +87,29 @@ func version() string {
 	return "(devel)"
 }
 
-func openStore(ctx context.Context, c *Config) (*sqlite.Store, error) {
+// store is what the commands need of a store beyond userpool.Store: its schema, and closing it.
+type store interface {
+	userpool.Store
+	Migrate(ctx context.Context) error
+	PendingMigrations(ctx context.Context) (int, error)
+	Close() error
+}
+
+// isPostgres reports whether a --store names a PostgreSQL database rather than a SQLite file.
+func isPostgres(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// openStore opens the store --store names: PostgreSQL for a postgres:// or postgresql://
+// URL, else a SQLite file (or :memory:).
+func openStore(ctx context.Context, c *Config) (store, error) {
+	if isPostgres(c.Store) {
+		opts := postgres.DefaultOptions()
+		opts.Migrate = c.Migrate
+		opts.MaxConns = c.PGMaxConns
+		opts.StatementTimeout = c.PGStatementTimeout
+		return postgres.Open(ctx, c.Store, opts)
+	}
 	opts := sqlite.DefaultOptions()
 	opts.Migrate = c.Migrate
 	return sqlite.Open(ctx, c.Store, opts)
@@ -106,7 +129,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "migrated", c.Store)
+	fmt.Fprintln(stdout, "migrated", c.storeName())
 	return nil
 }
 
@@ -228,7 +251,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if fingerprint != "" {
 		fmt.Fprintf(stdout, "TLS certificate SHA-256 fingerprint %s\n", fingerprint)
 	}
-	log.Info("cognate serving", "addr", ln.Addr().String(), "public_url", publicURL, "token_issuer", c.TokenIssuer, "store", c.Store, "region", c.Region, "signatures", verifier != nil)
+	log.Info("cognate serving", "addr", ln.Addr().String(), "public_url", publicURL, "token_issuer", c.TokenIssuer, "store", c.storeName(), "region", c.Region, "signatures", verifier != nil)
 	c.announceControls(log, controls)
 
 	// The dispatcher delivers what real channels queued, until the server stops.
@@ -251,6 +274,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// then let the dispatcher finish the send it is making and hand what it has not sent to
 	// the next start (RunDispatcher frees its leases).
 	ready.draining.Store(true)
+	if c.ShutdownDelay > 0 {
+		// Still serving, but no longer ready: load balancers that check /readyz stop
+		// sending here before the listener closes under connections they might open.
+		log.Info("shutting down: draining, /readyz answers 503", "delay", c.ShutdownDelay.String())
+		time.Sleep(c.ShutdownDelay)
+	}
 	log.Info("shutting down: finishing the requests in flight")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -325,6 +354,9 @@ func rotateKeys(ctx context.Context, args []string, getenv func(string) string, 
 	if c.Store == ":memory:" {
 		return errors.New("keys rotate: a store in memory has no keys to rotate")
 	}
+	if isPostgres(c.Store) && c.SecretKey == "" {
+		return errors.New("keys rotate: a PostgreSQL store needs --secret-key-file, the master key its servers share")
+	}
 	store, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -338,7 +370,7 @@ func rotateKeys(ctx context.Context, args []string, getenv func(string) string, 
 	if err := svc.RotateSigningKeys(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "rotated the signing keys of", c.Store)
+	fmt.Fprintln(stdout, "rotated the signing keys of", c.storeName())
 	return nil
 }
 

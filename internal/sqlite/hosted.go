@@ -13,7 +13,7 @@ import (
 
 // CreateDomain stores a domain; a taken name or a second domain of the kind is ErrConflict.
 func (s *Store) CreateDomain(ctx context.Context, d *userpool.Domain) error {
-	doc, err := s.encode(d.Doc)
+	doc, err := s.docs.Encode(d.Doc)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode domain: %w", err)
 	}
@@ -57,7 +57,7 @@ func (s *Store) domains(ctx context.Context, where string, arg string) ([]*userp
 		if err := rows.Scan(&d.Name, &d.PoolID, &d.Custom, &doc); err != nil {
 			return nil, fmt.Errorf("sqlite: domains: %w", err)
 		}
-		if err := s.decode(doc, &d.Doc); err != nil {
+		if err := s.docs.Decode(doc, &d.Doc); err != nil {
 			return nil, fmt.Errorf("sqlite: decode domain: %w", err)
 		}
 		out = append(out, &d)
@@ -67,7 +67,7 @@ func (s *Store) domains(ctx context.Context, where string, arg string) ([]*userp
 
 // UpdateDomain replaces the pool's domain of that name, or answers ErrNotFound.
 func (s *Store) UpdateDomain(ctx context.Context, d *userpool.Domain) error {
-	doc, err := s.encode(d.Doc)
+	doc, err := s.docs.Encode(d.Doc)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode domain: %w", err)
 	}
@@ -95,7 +95,7 @@ func (s *Store) execOne(ctx context.Context, what, query string, args ...any) er
 
 // CreateResourceServer stores a resource server; ErrConflict if its identifier exists in the pool.
 func (s *Store) CreateResourceServer(ctx context.Context, rs *userpool.ResourceServerType) error {
-	doc, err := s.encode(rs)
+	doc, err := s.docs.Encode(rs)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode resource server: %w", err)
 	}
@@ -119,7 +119,7 @@ func (s *Store) GetResourceServer(ctx context.Context, poolID, identifier string
 
 // UpdateResourceServer replaces a resource server, or answers ErrNotFound.
 func (s *Store) UpdateResourceServer(ctx context.Context, rs *userpool.ResourceServerType) error {
-	doc, err := s.encode(rs)
+	doc, err := s.docs.Encode(rs)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode resource server: %w", err)
 	}
@@ -140,7 +140,7 @@ func (s *Store) ListResourceServers(ctx context.Context, poolID, after string, l
 
 // CreateIdentityProvider stores a provider and its identifiers in one transaction.
 func (s *Store) CreateIdentityProvider(ctx context.Context, p *userpool.IdentityProviderType) error {
-	doc, err := s.encode(p)
+	doc, err := s.docs.Encode(p)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode identity provider: %w", err)
 	}
@@ -188,7 +188,7 @@ func (s *Store) GetIdentityProviderByIdentifier(ctx context.Context, poolID, ide
 
 // UpdateIdentityProvider replaces a provider and its identifiers in one transaction.
 func (s *Store) UpdateIdentityProvider(ctx context.Context, p *userpool.IdentityProviderType) error {
-	doc, err := s.encode(p)
+	doc, err := s.docs.Encode(p)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode identity provider: %w", err)
 	}
@@ -218,7 +218,7 @@ func (s *Store) ListIdentityProviders(ctx context.Context, poolID, after string,
 
 // PutAuthorizationCode stores an authorization code; ErrNotFound if its user does not exist.
 func (s *Store) PutAuthorizationCode(ctx context.Context, c *userpool.AuthorizationCode) error {
-	doc, err := s.encode(c)
+	doc, err := s.docs.Encode(c)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode authorization code: %w", err)
 	}
@@ -246,7 +246,7 @@ func (s *Store) TakeAuthorizationCode(ctx context.Context, id string) (*userpool
 
 // CreateHostedSession stores a hosted session; ErrNotFound if its user does not exist.
 func (s *Store) CreateHostedSession(ctx context.Context, hs *userpool.HostedSession) error {
-	doc, err := s.encode(hs)
+	doc, err := s.docs.Encode(hs)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode hosted session: %w", err)
 	}
@@ -291,7 +291,7 @@ func (s *Store) scanDoc(row *sql.Row, what string, v any) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
-	if err := s.decode(doc, v); err != nil {
+	if err := s.docs.Decode(doc, v); err != nil {
 		return fmt.Errorf("sqlite: decode %s: %w", what, err)
 	}
 	return nil
@@ -311,7 +311,7 @@ func listDocs[T any](ctx context.Context, s *Store, what, query string, args ...
 			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 		}
 		v := new(T)
-		if err := s.decode(doc, v); err != nil {
+		if err := s.docs.Decode(doc, v); err != nil {
 			return nil, fmt.Errorf("sqlite: decode %s: %w", what, err)
 		}
 		out = append(out, v)

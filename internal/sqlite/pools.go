@@ -11,7 +11,7 @@ import (
 
 // CreatePool stores a new pool at version 1 and sets p.Version; ErrConflict if the id exists.
 func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
-	doc, err := s.encode(&p.Doc)
+	doc, err := s.docs.Encode(&p.Doc)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
 	}
@@ -33,7 +33,7 @@ func (s *Store) GetPool(ctx context.Context, id string) (*userpool.Pool, error) 
 
 // UpdatePool replaces the pool if its stored version equals p.Version, and advances p.Version.
 func (s *Store) UpdatePool(ctx context.Context, p *userpool.Pool) error {
-	doc, err := s.encode(&p.Doc)
+	doc, err := s.docs.Encode(&p.Doc)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
 	}
@@ -98,7 +98,7 @@ func (s *Store) scanPool(r scanner) (*userpool.Pool, error) {
 	if err := r.Scan(&p.ID, &doc, &p.Version); err != nil {
 		return nil, err
 	}
-	if err := s.decodeCached("pool\x00"+p.ID, doc, &p.Doc); err != nil {
+	if err := s.docs.DecodeCached("pool\x00"+p.ID, doc, &p.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode pool %s: %w", p.ID, err)
 	}
 	return &p, nil
@@ -107,7 +107,7 @@ func (s *Store) scanPool(r scanner) (*userpool.Pool, error) {
 // CreateClient stores a new app client at version 1 and sets c.Version; ErrConflict if the
 // id exists in any pool, ErrNotFound if the pool does not exist.
 func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
-	doc, err := s.encode(&c.Doc)
+	doc, err := s.docs.Encode(&c.Doc)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode client %s: %w", c.ID, err)
 	}
@@ -142,7 +142,7 @@ func (s *Store) FindClient(ctx context.Context, clientID string) (*userpool.Clie
 // UpdateClient replaces the client if its stored version equals c.Version, and advances
 // c.Version; ErrConflict if the version moved on, ErrNotFound if the client is gone.
 func (s *Store) UpdateClient(ctx context.Context, c *userpool.Client) error {
-	doc, err := s.encode(&c.Doc)
+	doc, err := s.docs.Encode(&c.Doc)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode client %s: %w", c.ID, err)
 	}
@@ -185,7 +185,7 @@ func (s *Store) scanClient(r scanner) (*userpool.Client, error) {
 	if err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version); err != nil {
 		return nil, err
 	}
-	if err := s.decodeCached("client\x00"+c.PoolID+"\x00"+c.ID, doc, &c.Doc); err != nil {
+	if err := s.docs.DecodeCached("client\x00"+c.PoolID+"\x00"+c.ID, doc, &c.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode client %s: %w", c.ID, err)
 	}
 	return &c, nil

@@ -12,7 +12,7 @@ import (
 // PutRiskConfiguration stores the risk configuration of a pool or one of its clients,
 // replacing the one there was; ErrNotFound if the pool does not exist.
 func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfigurationType) error {
-	doc, err := s.encode(r)
+	doc, err := s.docs.Encode(r)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode risk configuration: %w", err)
 	}
@@ -39,7 +39,7 @@ func (s *Store) GetRiskConfiguration(ctx context.Context, poolID, clientID strin
 		return nil, fmt.Errorf("sqlite: get risk configuration: %w", err)
 	}
 	var r userpool.RiskConfigurationType
-	if err := s.decode(doc, &r); err != nil {
+	if err := s.docs.Decode(doc, &r); err != nil {
 		return nil, fmt.Errorf("sqlite: decode risk configuration: %w", err)
 	}
 	return &r, nil
@@ -53,7 +53,7 @@ func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *use
 }
 
 func (s *Store) addAuthEvent(ctx context.Context, db execer, poolID string, e *userpool.UserEvent) error {
-	doc, err := s.encode(e.Event)
+	doc, err := s.docs.Encode(e.Event)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode auth event: %w", err)
 	}
@@ -86,7 +86,7 @@ func (s *Store) ListAuthEvents(ctx context.Context, poolID, userSub string, befo
 		if err := rows.Scan(&rec.Seq, &doc); err != nil {
 			return nil, fmt.Errorf("sqlite: list auth events: %w", err)
 		}
-		if err := s.decode(doc, &rec.Event); err != nil {
+		if err := s.docs.Decode(doc, &rec.Event); err != nil {
 			return nil, fmt.Errorf("sqlite: decode auth event: %w", err)
 		}
 		out = append(out, rec)

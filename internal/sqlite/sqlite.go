@@ -20,10 +20,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-json-experiment/json"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"cognate/internal/storedoc"
 	"cognate/internal/userpool"
 )
 
@@ -50,12 +50,11 @@ const busyTimeout = 5 * time.Second
 // Store is userpool.Store on SQLite. It is safe for concurrent use. Reads go to db, a pool
 // of connections; every write goes through w, the one writer (writer.go).
 type Store struct {
-	db      *sql.DB
-	read    *stmts // statements kept on db
-	w       *writer
-	wdb     *sql.DB // the writer's connection; db itself for ":memory:"
-	docOpts json.Options
-	docs    docCache
+	db   *sql.DB
+	read *stmts // statements kept on db
+	w    *writer
+	wdb  *sql.DB // the writer's connection; db itself for ":memory:"
+	docs *storedoc.Codec
 }
 
 var _ userpool.Store = (*Store)(nil)
@@ -136,7 +135,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
 	}
-	s := &Store{db: db, read: newStmts(db), wdb: wdb, w: newWriter(wdb), docOpts: docOptions()}
+	s := &Store{db: db, read: newStmts(db), wdb: wdb, w: newWriter(wdb), docs: storedoc.New()}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

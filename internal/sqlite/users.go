@@ -192,7 +192,7 @@ func (s *Store) encodeUser(u *userpool.User) (string, error) {
 	d.TokensValidAfter = d.TokensValidAfter.UTC()
 	d.CreatedAt = d.CreatedAt.UTC()
 	d.ModifiedAt = d.ModifiedAt.UTC()
-	return s.encode(&d)
+	return s.docs.Encode(&d)
 }
 
 func (s *Store) scanUser(r scanner) (*userpool.User, error) {
@@ -204,11 +204,11 @@ func (s *Store) scanUser(r scanner) (*userpool.User, error) {
 		return nil, err
 	}
 	var u userpool.User
-	if err := s.decode(doc, &u); err != nil {
+	if err := s.docs.Decode(doc, &u); err != nil {
 		return nil, fmt.Errorf("sqlite: decode user %s: %w", key, err)
 	}
 	u.PoolID, u.Key, u.Sub, u.Version = poolID, key, sub, version
-	if err := s.decode(aliases, &u.Aliases); err != nil {
+	if err := s.docs.Decode(aliases, &u.Aliases); err != nil {
 		return nil, fmt.Errorf("sqlite: decode aliases of user %s: %w", key, err)
 	}
 	if len(u.Aliases) == 0 {

@@ -1,4 +1,4 @@
-package sqlite
+package storedoc
 
 import (
 	"reflect"
@@ -24,8 +24,8 @@ type cachedDoc struct {
 // maxCachedDocs bounds the cache; past it, an entry is dropped to make room.
 const maxCachedDocs = 4096
 
-// decodeCached decodes text into out (a pointer), through the cache under key.
-func (s *Store) decodeCached(key, text string, out any) error {
+// DecodeCached decodes text into out (a pointer), through the cache under key.
+func (s *Codec) DecodeCached(key, text string, out any) error {
 	dst := reflect.ValueOf(out).Elem()
 	s.docs.mu.Lock()
 	c, ok := s.docs.m[key]
@@ -34,7 +34,7 @@ func (s *Store) decodeCached(key, text string, out any) error {
 		dst.Set(deepCopy(c.v))
 		return nil
 	}
-	if err := s.decode(text, out); err != nil {
+	if err := s.Decode(text, out); err != nil {
 		return err
 	}
 	kept := deepCopy(dst)

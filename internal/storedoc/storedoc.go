@@ -1,4 +1,7 @@
-package sqlite
+// Package storedoc is how cognate's stores keep documents: pools, clients, users and the
+// API's own shapes as JSON text, and a cache of decoded pool and client documents. The
+// SQLite and PostgreSQL stores share it, so that both write and read the same text.
+package storedoc
 
 import (
 	"errors"
@@ -40,13 +43,23 @@ func docOptions() json.Options {
 	)
 }
 
-// encode marshals a document.
-func (s *Store) encode(v any) (string, error) {
-	b, err := json.Marshal(v, s.docOpts)
+// Codec encodes and decodes documents, and caches decoded pool and client documents
+// (DecodeCached). Its zero value is not ready: use New. It is safe for concurrent use.
+type Codec struct {
+	opts json.Options
+	docs docCache
+}
+
+// New returns a Codec with the store's document options.
+func New() *Codec { return &Codec{opts: docOptions()} }
+
+// Encode marshals a document.
+func (c *Codec) Encode(v any) (string, error) {
+	b, err := json.Marshal(v, c.opts)
 	return string(b), err
 }
 
-// decode unmarshals a document into v.
-func (s *Store) decode(doc string, v any) error {
-	return json.Unmarshal([]byte(doc), v, s.docOpts)
+// Decode unmarshals a document into v.
+func (c *Codec) Decode(doc string, v any) error {
+	return json.Unmarshal([]byte(doc), v, c.opts)
 }
