@@ -47,15 +47,15 @@ const (
 	recoveryMessage                        // forgot password
 )
 
-// codeMessage composes the message that carries a code to attr's value to, with the
-// pool's template.
-func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, code, trigger string, kind codeMessage, now time.Time) (*Message, error) {
+// codeMessage composes the message that carries the code of d, with the pool's template.
+func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code string, now time.Time) (*Message, error) {
+	u, attr, to, trigger := d.user, d.attr, d.to, "CustomMessage_"+d.source
 	t := p.Doc.VerificationMessageTemplate
 	if t == nil {
 		t = &VerificationMessageTemplateType{}
 	}
 	defaultText := "Your verification code is {####}."
-	if kind == recoveryMessage {
+	if d.kind == recoveryMessage {
 		defaultText = "Your password reset code is {####}"
 	}
 	medium, subject, body := "EMAIL", firstSet(t.EmailSubject, p.Doc.EmailVerificationSubject, "Your verification code"),
@@ -64,8 +64,7 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 		medium, subject, body = "SMS", "", firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
 	}
 	var html string
-	if clientID, ok := ctx.Value(linkClientKey{}).(string); ok && medium == "EMAIL" &&
-		deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK" {
+	if clientID := d.clientID; d.link && medium == "EMAIL" && deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK" {
 		// Sign-up by link: the {##text##} of EmailMessageByLink becomes a link to cognate's
 		// confirmUser page, which confirms with the code it carries.
 		link := s.publicURL + "/confirmUser?" + url.Values{
@@ -98,14 +97,6 @@ var htmlTag = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 
 // linkPattern is the {##text##} placeholder of EmailMessageByLink.
 var linkPattern = regexp.MustCompile(`\{##(.*?)##\}`)
-
-type linkClientKey struct{}
-
-// withLinkClient marks a request whose sign-up code may go out as a confirmation link: the
-// link names the app client the user signed up with.
-func withLinkClient(ctx context.Context, clientID string) context.Context {
-	return context.WithValue(ctx, linkClientKey{}, clientID)
-}
 
 func firstSet(values ...any) string {
 	for _, v := range values {

@@ -73,7 +73,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	// The request's count, its code, the message and the auth event are one write.
 	is := &issue{event: s.authEvent(p, u, "ForgotPassword", "Pass", decision, ip, now)}
 	is.limit(requestLimit(u.Sub), errAttemptLimit)
-	d, err := s.sendRecoveryCode(ctx, p, u, attr, now, is)
+	d, err := s.sendRecoveryCode(ctx, p, u, attr, c.ID, in.ClientMetadata, now, is)
 	if err != nil {
 		return nil, err
 	}

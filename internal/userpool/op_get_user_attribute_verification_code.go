@@ -21,7 +21,8 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 		return nil, err
 	}
 	to, _ := u.attr(attr)
-	d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_VerifyUserAttribute", verificationMessage, now, nil)
+	d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purposeVerify(attr), ttl: verifyCodeTTL, kind: verificationMessage,
+		attr: attr, to: to, source: "VerifyUserAttribute", metadata: in.ClientMetadata}, now)
 	if err != nil {
 		return nil, err
 	}

@@ -52,8 +52,9 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	create := UserWrite{User: u, New: true}
 	if attr := signUpDestination(p, u); attr != "" {
 		to, _ := u.attr(attr)
-		out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to,
-			"CustomMessage_SignUp", verificationMessage, now, &issue{users: []UserWrite{create}})
+		out.CodeDeliveryDetails, err = s.deliverCode(ctx, p, delivery{user: u, purpose: purposeSignUp, ttl: signUpCodeTTL, kind: verificationMessage,
+			attr: attr, to: to, source: "SignUp", clientID: c.ID, metadata: in.ClientMetadata, link: true,
+			is: &issue{users: []UserWrite{create}}}, now)
 	} else {
 		err = s.store.SaveUsers(ctx, create)
 	}

@@ -69,7 +69,8 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			// its own: only a code sent to the new value can put it in place.
 			to, purpose = v, purposeVerifyNew(attr)
 		}
-		d, err := s.deliverCode(ctx, p, u, purpose, verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now, nil)
+		d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purpose, ttl: verifyCodeTTL, kind: verificationMessage, attr: attr, to: to,
+			source: "UpdateUserAttribute", metadata: in.ClientMetadata}, now)
 		if err != nil {
 			return nil, err
 		}
