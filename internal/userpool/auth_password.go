@@ -1,0 +1,121 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/go-json-experiment/json"
+)
+
+// Sign-in by password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH): the check, the lockout
+// and what a right password leads to.
+
+// checkPassword finds the user and checks the password, with the lockout counted before the
+// check and equal time for users that do not exist (a dummy hash is verified for them).
+func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, username, password string, now time.Time) (*User, error) {
+	u, err := s.findUser(ctx, p, username)
+	if errors.Is(err, ErrNotFound) {
+		s.passwords.Verify(ctx, "", password)
+		if c.preventsEnumeration() {
+			return nil, errIncorrect
+		}
+		return nil, userNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.passwordAttempt(ctx, u, now); err != nil {
+		return nil, err
+	}
+	ok, err := s.passwords.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errIncorrect
+	}
+	return u, nil
+}
+
+// passwordAttempt counts a sign-in attempt before its password is checked (a success
+// clears the count, in afterPassword), and refuses users that may not sign in at all.
+func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) error {
+	ok, err := s.store.CountAttempt(ctx, u.PoolID, u.Sub, "signin", now, signInWindow, signInLimit)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return errAttemptsExceed
+	case !u.Enabled:
+		return errDisabled
+	case u.Status == StatusResetRequired:
+		return errResetRequired
+	}
+	return nil
+}
+
+// afterPassword decides what a user whose password was right gets: an error for its state,
+// the NEW_PASSWORD_REQUIRED challenge, or tokens. A right password ends the lockout count;
+// with tokens, in the same write as the session.
+func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
+	challenge, err := s.passwordOutcome(ctx, p, c, u, now)
+	if err != nil || challenge != nil {
+		return challenge, err
+	}
+	res, err := s.startSession(ctx, p, c, u, now, signinCounter(u))
+	if err != nil {
+		return nil, err
+	}
+	return &authOutcome{AuthenticationResult: res, ChallengeParameters: map[string]string{}}, nil
+}
+
+// signinCounter is the user's count of wrong passwords, which a right one ends.
+func signinCounter(u *User) Counter { return Counter{Subject: u.Sub, Kind: "signin"} }
+
+// passwordOutcome is what follows a right password, for the API and the hosted pages
+// alike: an error for the user's state, a challenge, or nil when the user may have tokens.
+// For a user who gets no tokens it ends the lockout count here; otherwise the caller ends
+// it in the same write as the session.
+func (s *Service) passwordOutcome(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
+	switch u.Status {
+	case StatusUnconfirmed, StatusResetRequired, StatusForceChangePassword:
+		lockout := signinCounter(u)
+		if err := s.store.ClearAttempts(ctx, u.PoolID, lockout.Subject, lockout.Kind); err != nil {
+			return nil, err
+		}
+	}
+	switch u.Status {
+	case StatusUnconfirmed:
+		return nil, errUnconfirmed
+	case StatusResetRequired:
+		return nil, errResetRequired
+	case StatusForceChangePassword:
+		days := deref(p.Doc.Policies.PasswordPolicy.TemporaryPasswordValidityDays)
+		if days > 0 && now.After(u.PasswordSetAt.Add(time.Duration(days)*24*time.Hour)) {
+			return nil, errTempPassExpired
+		}
+		sess, err := s.sealSession(p, c, u, "NEW_PASSWORD_REQUIRED", now)
+		if err != nil {
+			return nil, err
+		}
+		attrs := map[string]string{}
+		for _, a := range u.Attributes {
+			if a.Name != "sub" {
+				attrs[a.Name] = a.Value
+			}
+		}
+		var required []string
+		for _, sa := range p.Doc.SchemaAttributes {
+			name := deref(sa.Name)
+			if _, has := u.attr(name); deref(sa.Required) && name != "sub" && !has {
+				required = append(required, "userAttributes."+name)
+			}
+		}
+		ua, _ := json.Marshal(attrs, json.Deterministic(true))
+		ra, _ := json.Marshal(append([]string{}, required...))
+		return &authOutcome{ChallengeName: ptr("NEW_PASSWORD_REQUIRED"), Session: ptr(sess),
+			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(ra), "userAttributes": string(ua)}}, nil
+	}
+	return nil, nil
+}
