@@ -1,0 +1,231 @@
+package main
+
+// End-to-end tests of the pools' Lambda triggers: cognate invokes a local function server
+// that implements the Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations) and
+// checks the SDK's SigV4 signature, or a webhook receiver that checks the HMAC header; the
+// pools are driven through the real Go SDK. The helpers of this file are prefixed "fn".
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/go-json-experiment/json"
+
+	"cognate/internal/hooksig"
+	"cognate/internal/sigv4"
+)
+
+// Keys the function server accepts, and the webhook secret.
+const (
+	fnKeyID        = "AKIDTRIGGERS"
+	fnSecret       = "trigger-secret-key"
+	fnHookSecret   = "webhook-secret-0123456789"
+	fnArnPrefix    = "arn:aws:lambda:us-east-1:123456789012:function:"
+	fnShortTimeout = "300ms" // --trigger-timeout of the tests with a function that sleeps
+)
+
+// fnCall is one invocation the function server saw.
+type fnCall struct {
+	Function string         // the function name in the path, or the webhook's ARN header
+	Event    map[string]any // the event, decoded
+	Raw      []byte
+}
+
+// fnAnswer is what a function answers an event with: the answer body (nil: the event as it
+// came, with Response merged into its response member), a Lambda function error, or a
+// sleep until the invocation is given up.
+type fnAnswer struct {
+	Response map[string]any
+	Body     []byte
+	Error    string // a function error's errorMessage
+	Hang     bool
+}
+
+// fnServer is a local stand-in for Lambda: the Invoke API, SigV4 checked, and a webhook
+// receiver at /hook, HMAC checked. Handle decides each answer.
+type fnServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	calls  []fnCall
+	faults []string // signature failures, reported by the tests
+	handle func(c fnCall) fnAnswer
+}
+
+func newFnServer(t testing.TB, handle func(c fnCall) fnAnswer) *fnServer {
+	t.Helper()
+	f := &fnServer{handle: handle}
+	verifier := &sigv4.Verifier{Credentials: sigv4.Credentials{fnKeyID: fnSecret}, Service: "lambda"}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := verifier.Verify(r, body); err != nil {
+			f.fault("SigV4: " + err.Error())
+			w.Header().Set("X-Amzn-ErrorType", "InvalidSignatureException")
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"message":"signature"}`))
+			return
+		}
+		if r.Header.Get("X-Amz-Invocation-Type") != "RequestResponse" {
+			f.fault("invocation type " + r.Header.Get("X-Amz-Invocation-Type"))
+		}
+		f.answer(w, r, fnCall{Function: r.PathValue("name"), Raw: body}, true)
+	})
+	mux.HandleFunc("POST /hook", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := hooksig.Verify([]byte(fnHookSecret), r.Header.Get(hooksig.Header), body, time.Now(), 0); err != nil {
+			f.fault("webhook: " + err.Error())
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		f.answer(w, r, fnCall{Function: r.Header.Get("X-Cognate-Function"), Raw: body}, false)
+	})
+	f.Server = httptest.NewServer(mux)
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fnServer) fault(s string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, s)
+}
+
+func (f *fnServer) answer(w http.ResponseWriter, r *http.Request, c fnCall, lambda bool) {
+	if err := json.Unmarshal(c.Raw, &c.Event); err != nil {
+		f.fault("event is not JSON: " + err.Error())
+	}
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	handle := f.handle
+	f.mu.Unlock()
+	a := handle(c)
+	switch {
+	case a.Hang:
+		<-r.Context().Done() // until cognate gives up this try
+		return
+	case a.Error != "":
+		b, _ := json.Marshal(map[string]any{"errorMessage": a.Error, "errorType": "Error"})
+		if lambda {
+			w.Header().Set("X-Amz-Function-Error", "Unhandled")
+			w.Write(b)
+			return
+		}
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write(b)
+		return
+	case a.Body != nil:
+		w.Write(a.Body)
+		return
+	}
+	ev := c.Event
+	resp, _ := ev["response"].(map[string]any)
+	if resp == nil {
+		resp = map[string]any{}
+	}
+	for k, v := range a.Response {
+		resp[k] = v
+	}
+	ev["response"] = resp
+	b, _ := json.Marshal(ev)
+	w.Write(b)
+}
+
+// Calls returns the invocations so far, and fails the test on any signature fault.
+func (f *fnServer) Calls(t testing.TB) []fnCall {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.faults {
+		t.Errorf("function server: %s", s)
+	}
+	f.faults = nil
+	return append([]fnCall(nil), f.calls...)
+}
+
+// Flags are cognate's flags that point its Lambda invocations at f, with the given ARNs
+// delivered as webhooks instead.
+func (f *fnServer) Flags(hooks ...string) []string {
+	flags := []string{"--lambda-endpoint", f.URL, "--lambda-access-key-id", fnKeyID, "--lambda-secret-access-key", fnSecret}
+	for _, arn := range hooks {
+		flags = append(flags, "--trigger-webhook", arn+"="+f.URL+"/hook", "--trigger-webhook-secret", fnHookSecret)
+	}
+	return flags
+}
+
+// fnLambda sets a pool's LambdaConfig.
+func fnLambda(lc *types.LambdaConfigType) func(*cip.CreateUserPoolInput) {
+	return func(in *cip.CreateUserPoolInput) { in.LambdaConfig = lc }
+}
+
+// fnRequest is an event's request member.
+func fnRequest(c fnCall) map[string]any { m, _ := c.Event["request"].(map[string]any); return m }
+
+// TestTriggerInvocation proves the transport and the failure semantics of spec §6.7 on
+// PostConfirmation_ConfirmForgotPassword: the Invoke API with a SigV4 signature that the
+// function server checks, a webhook with the HMAC header, a function error, a function that
+// never answers (tried three times, then UnexpectedLambdaException), a function that
+// answers junk; and in every case the new password stands, as the trigger is "post".
+func TestTriggerInvocation(t *testing.T) {
+	var mu sync.Mutex
+	answer := fnAnswer{}
+	fn := newFnServer(t, func(fnCall) fnAnswer { mu.Lock(); defer mu.Unlock(); return answer })
+	set := func(a fnAnswer) { mu.Lock(); answer = a; mu.Unlock() }
+	hooked := fnArnPrefix + "hooked"
+	s := startServer(t, append(fn.Flags(hooked), "--trigger-timeout", fnShortTimeout)...)
+	arn := fnArnPrefix + "post-confirm"
+
+	cases := []struct {
+		name     string
+		function string
+		answer   fnAnswer
+		tries    int
+		code     string
+		msg      string
+	}{
+		{"invoke API", arn, fnAnswer{}, 1, "", ""},
+		{"webhook", hooked, fnAnswer{}, 1, "", ""},
+		{"function error", arn, fnAnswer{Error: "Email not verified"}, 1, "UserLambdaValidationException", "PostConfirmation failed with error Email not verified."},
+		{"webhook function error", hooked, fnAnswer{Error: "no"}, 1, "UserLambdaValidationException", "PostConfirmation failed with error no."},
+		{"timeout", arn, fnAnswer{Hang: true}, 3, "UnexpectedLambdaException", "PostConfirmation invocation failed due to error Socket timeout while invoking Lambda function."},
+		{"junk", arn, fnAnswer{Body: []byte("<html>oops")}, 1, "InvalidLambdaResponseException", "Invalid lambda function output : Invalid JSON"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{PostConfirmation: aws.String(tc.function)}))
+			p.jane(t)
+			set(tc.answer)
+			before := len(fn.Calls(t))
+			must(p.forgot("jane"))(t)
+			err := p.confirm("jane", p.code(t, "jane"), recNewPassword)
+			if tc.code == "" && err != nil {
+				t.Fatalf("ConfirmForgotPassword: %v", err)
+			}
+			if tc.code != "" {
+				wantCodeMsg(t, err, tc.code, tc.msg)
+			}
+			calls := fn.Calls(t)[before:]
+			if len(calls) != tc.tries {
+				t.Fatalf("%d invocations, want %d", len(calls), tc.tries)
+			}
+			for _, c := range calls {
+				if c.Function != tc.function || c.Event["triggerSource"] != "PostConfirmation_ConfirmForgotPassword" {
+					t.Errorf("invoked %q with %v", c.Function, c.Event["triggerSource"])
+				}
+			}
+			if _, err := p.signIn("jane", recNewPassword); err != nil {
+				t.Errorf("the new password does not stand: %v", err)
+			}
+		})
+	}
+	if logs := s.stderr.String(); strings.Contains(logs, recNewPassword) || !strings.Contains(logs, "trigger invoked") {
+		t.Errorf("the log names a password, or no invocation:\n%s", logs)
+	}
+}
