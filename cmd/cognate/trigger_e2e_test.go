@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/go-json-experiment/json"
+	"github.com/google/go-cmp/cmp"
 
 	"cognate/internal/hooksig"
 	"cognate/internal/sigv4"
@@ -125,7 +127,8 @@ func (f *fnServer) answer(w http.ResponseWriter, r *http.Request, c fnCall, lamb
 		w.Write(a.Body)
 		return
 	}
-	ev := c.Event
+	var ev map[string]any // a copy of its own: the recorded event stays as it came
+	json.Unmarshal(c.Raw, &ev)
 	resp, _ := ev["response"].(map[string]any)
 	if resp == nil {
 		resp = map[string]any{}
@@ -227,5 +230,100 @@ func TestTriggerInvocation(t *testing.T) {
 	}
 	if logs := s.stderr.String(); strings.Contains(logs, recNewPassword) || !strings.Contains(logs, "trigger invoked") {
 		t.Errorf("the log names a password, or no invocation:\n%s", logs)
+	}
+}
+
+// fnCode finds the code in a message a function worded.
+var fnCode = regexp.MustCompile(`\b[0-9]{6}\b`)
+
+// fnSDK is the awsSdkVersion cognate reads from the Go SDK's User-Agent.
+func fnSDK(t testing.TB, c fnCall) string {
+	t.Helper()
+	cc, _ := c.Event["callerContext"].(map[string]any)
+	v, _ := cc["awsSdkVersion"].(string)
+	if !strings.HasPrefix(v, "aws-sdk-go-v2/") {
+		t.Errorf("awsSdkVersion %q does not name the caller's SDK", v)
+	}
+	return v
+}
+
+// fnOnly returns the one invocation of a source among calls, failing the test unless there
+// is exactly one.
+func fnOnly(t testing.TB, calls []fnCall, source string) fnCall {
+	t.Helper()
+	var found []fnCall
+	for _, c := range calls {
+		if c.Event["triggerSource"] == source {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d invocations of %s, want 1", len(found), source)
+	}
+	return found[0]
+}
+
+// TestCustomMessageForgotPassword: the function rewords the recovery email (spec §6.3), the
+// event is AWS's field by field with the ClientMetadata unchanged, and an answer without the
+// code placeholder is refused with nothing sent.
+func TestCustomMessageForgotPassword(t *testing.T) {
+	var mu sync.Mutex
+	answer := fnAnswer{}
+	fn := newFnServer(t, func(fnCall) fnAnswer { mu.Lock(); defer mu.Unlock(); return answer })
+	set := func(a fnAnswer) { mu.Lock(); answer = a; mu.Unlock() }
+	s := startServer(t, fn.Flags()...)
+	arn := fnArnPrefix + "custom-message"
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{CustomMessage: aws.String(arn)}))
+	p.jane(t)
+	sub := attrMap(getUser(t, s.Client, p.id, "jane").UserAttributes)["sub"]
+
+	set(fnAnswer{Response: map[string]any{"emailSubject": "Reset your Example password",
+		"emailMessage": "<p>Hello jane, your Example code is <b>{####}</b>.</p>"}})
+	meta := map[string]string{"brand": "example", "nested": `{"a":1}`}
+	must(p.s.Client.ForgotPassword(bg, &cip.ForgotPasswordInput{ClientId: aws.String(p.client), Username: aws.String("jane@example.com"),
+		ClientMetadata: meta}))(t)
+	c := fnOnly(t, fn.Calls(t), "CustomMessage_ForgotPassword")
+	want := map[string]any{
+		"version": "1", "triggerSource": "CustomMessage_ForgotPassword", "region": "us-east-1", "userPoolId": p.id,
+		"userName":      "jane", // the user's name, not the alias typed
+		"callerContext": map[string]any{"awsSdkVersion": fnSDK(t, c), "clientId": p.client},
+		"request": map[string]any{
+			"userAttributes": map[string]any{"sub": sub, "email": "jane@example.com", "email_verified": "true", "cognito:user_status": "CONFIRMED"},
+			"codeParameter":  "{####}", "linkParameter": "{##Click Here##}", "usernameParameter": nil,
+			"clientMetadata": map[string]any{"brand": "example", "nested": `{"a":1}`},
+		},
+		"response": map[string]any{"smsMessage": nil, "emailMessage": nil, "emailSubject": nil},
+	}
+	if diff := cmp.Diff(want, c.Event); diff != "" {
+		t.Errorf("CustomMessage_ForgotPassword event (-spec +got):\n%s", diff)
+	}
+	msgs := p.recoveryMessages(t, "jane")
+	m := msgs[0]
+	code := fnCode.FindString(m.Body)
+	if m.Subject != "Reset your Example password" || m.Html != "<p>Hello jane, your Example code is <b>"+code+"</b>.</p>" ||
+		!strings.Contains(m.Body, "your Example code is "+code) {
+		t.Errorf("delivered subject %q, html %q, body %q", m.Subject, m.Html, m.Body)
+	}
+	if err := p.confirm("jane", code, recNewPassword); err != nil {
+		t.Errorf("the code of the reworded message: %v", err)
+	}
+
+	// Without the placeholder the user could not use the message: refused, nothing sent.
+	set(fnAnswer{Response: map[string]any{"emailMessage": "Call us for your code."}})
+	before := len(p.inbox(t))
+	_, err := p.forgot("jane")
+	wantCodeMsg(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
+	if n := len(p.inbox(t)); n != before {
+		t.Errorf("%d messages after a refused answer, want %d", n, before)
+	}
+	// Too long for an email.
+	set(fnAnswer{Response: map[string]any{"emailMessage": strings.Repeat("x", 20000) + "{####}"}})
+	_, err = p.forgot("jane")
+	wantCodeMsg(t, err, "InvalidLambdaResponseException", "Unrecognizable lambda output")
+	// A response left null keeps the pool's template.
+	set(fnAnswer{})
+	must(p.forgot("jane"))(t)
+	if msgs := p.recoveryMessages(t, "jane"); msgs[0].Subject != "Your verification code" {
+		t.Errorf("template subject not kept: %q", msgs[0].Subject)
 	}
 }

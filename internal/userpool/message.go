@@ -63,14 +63,26 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code str
 	if attr == "phone_number" {
 		medium, subject, body = "SMS", "", firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
 	}
+	byLink := d.link && medium == "EMAIL" && deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK"
+	if byLink {
+		subject, body = firstSet(t.EmailSubjectByLink, "Your verification link"),
+			firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")
+	}
+	// The pool's CustomMessage function may reword the message; the code goes in after it.
+	cm, err := s.runCustomMessage(ctx, p, u, d.source, d.clientID, d.metadata, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := cm.apply(medium, &subject, &body, byLink); err != nil {
+		return nil, err
+	}
 	var html string
-	if clientID := d.clientID; d.link && medium == "EMAIL" && deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK" {
+	if clientID := d.clientID; byLink {
 		// Sign-up by link: the {##text##} of EmailMessageByLink becomes a link to cognate's
 		// confirmUser page, which confirms with the code it carries.
 		link := s.publicURL + "/confirmUser?" + url.Values{
 			"client_id": {clientID}, "user_name": {u.Username}, "confirmation_code": {code}}.Encode()
-		subject = firstSet(t.EmailSubjectByLink, "Your verification link")
-		tmpl := firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")
+		tmpl := body
 		text := linkPattern.ReplaceAllString(tmpl, "$1: "+link)
 		html = linkPattern.ReplaceAllStringFunc(tmpl, func(m string) string {
 			return `<a href="` + htmlpkg.EscapeString(link) + `">` + htmlpkg.EscapeString(linkPattern.FindStringSubmatch(m)[1]) + `</a>`
@@ -82,7 +94,7 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code str
 		msg.HTML = html
 		return msg, nil
 	}
-	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
+	body = strings.NewReplacer(codeParameter, code, usernameParameter, u.Username).Replace(body)
 	m, err := s.newMessage(p, u, medium, to, subject, body, trigger, now)
 	if err == nil && medium == "EMAIL" && htmlTag.MatchString(body) {
 		// Cognito templates may hold HTML: the mail then carries it, with a text part made

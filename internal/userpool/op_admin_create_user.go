@@ -51,7 +51,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 
 	if deref(in.MessageAction) != "SUPPRESS" {
 		// The invitation is queued in the same transaction as the user it invites.
-		if u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, now); err != nil {
+		if u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now); err != nil {
 			return nil, err
 		}
 	}
@@ -130,7 +130,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 		if err := s.storePassword(ctx, p, u, password, now); err != nil {
 			return err
 		}
-		u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, now)
+		u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now)
 		outbox = u.Outbox
 		return err
 	})
@@ -145,8 +145,13 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 }
 
 // invitation composes the welcome message with the temporary password for each medium
-// asked for (SMS when none is) for which the user has a destination.
-func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, now time.Time) ([]*Message, error) {
+// asked for (SMS when none is) for which the user has a destination, as the pool's
+// CustomMessage function words it (CustomMessage_AdminCreateUser) when it has one.
+func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, metadata map[string]string, now time.Time) ([]*Message, error) {
+	cm, err := s.runCustomMessage(ctx, p, u, "AdminCreateUser", "", metadata, true)
+	if err != nil {
+		return nil, err
+	}
 	if len(mediums) == 0 {
 		mediums = []string{"SMS"}
 	}
@@ -167,6 +172,9 @@ func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password str
 		to, ok := u.attr(attr)
 		if !ok {
 			continue
+		}
+		if err := cm.apply(medium, &subject, &body, false); err != nil {
+			return nil, err
 		}
 		m, err := s.newMessage(p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
 		if err != nil {
