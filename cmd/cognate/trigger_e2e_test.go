@@ -327,3 +327,117 @@ func TestCustomMessageForgotPassword(t *testing.T) {
 		t.Errorf("template subject not kept: %q", msgs[0].Subject)
 	}
 }
+
+// TestUserMigrationForgotPassword is the story of spec §6.5: a user not yet in the pool asks
+// for a reset; the function answers attributes with a verified email; the code arrives; the
+// reset is confirmed; the user signs in with the new password and exists with the
+// attributes. A function that fails, or answers no verified destination, creates nobody.
+func TestUserMigrationForgotPassword(t *testing.T) {
+	var mu sync.Mutex
+	answer := fnAnswer{}
+	fn := newFnServer(t, func(fnCall) fnAnswer { mu.Lock(); defer mu.Unlock(); return answer })
+	set := func(a fnAnswer) { mu.Lock(); answer = a; mu.Unlock() }
+	s := startServer(t, fn.Flags()...)
+	arn := fnArnPrefix + "migrate"
+	for _, mode := range recModes {
+		t.Run(string(mode), func(t *testing.T) {
+			p := newRecPool(t, s, mode, fnLambda(&types.LambdaConfigType{UserMigration: aws.String(arn)}))
+			before := len(fn.Calls(t))
+
+			// The function fails: UserLambdaValidationException, and nobody is created.
+			set(fnAnswer{Error: "legacy store down"})
+			_, err := p.forgot("olduser")
+			wantCodeMsg(t, err, "UserLambdaValidationException", "UserMigration failed with error legacy store down.")
+			// The function answers no verified destination: refused, nobody created.
+			set(fnAnswer{Response: map[string]any{"userAttributes": map[string]any{"email": "old@example.com"}}})
+			_, err = p.forgot("olduser")
+			if p.enabled() {
+				if err != nil {
+					t.Errorf("hidden existence: %v, want the simulated answer", err)
+				}
+			} else {
+				wantCodeMsg(t, err, "InvalidParameterException", recMsgNoDestination)
+			}
+			_, err = p.s.Client.AdminGetUser(bg, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String("olduser")})
+			wantCode(t, err, "UserNotFoundException")
+
+			set(fnAnswer{Response: map[string]any{"userAttributes": map[string]any{
+				"email": "old@example.com", "email_verified": "true", "given_name": "Olga"}, "messageAction": "SUPPRESS"}})
+			meta := map[string]string{"from": "legacy"}
+			out, err := p.s.Client.ForgotPassword(bg, &cip.ForgotPasswordInput{ClientId: aws.String(p.client), Username: aws.String("olduser"),
+				ClientMetadata: meta})
+			recWantDelivery(t, out.CodeDeliveryDetails, err, recEmail("o***@e***"))
+			calls := fn.Calls(t)[before:]
+			c := calls[len(calls)-1]
+			want := map[string]any{
+				"version": "1", "triggerSource": "UserMigration_ForgotPassword", "region": "us-east-1", "userPoolId": p.id,
+				"userName":      "olduser",
+				"callerContext": map[string]any{"awsSdkVersion": fnSDK(t, c), "clientId": p.client},
+				"request":       map[string]any{"password": nil, "validationData": nil, "clientMetadata": map[string]any{"from": "legacy"}},
+				"response": map[string]any{"userAttributes": nil, "finalUserStatus": nil, "messageAction": nil,
+					"desiredDeliveryMediums": nil, "forceAliasCreation": nil, "enableSMSMFA": nil},
+			}
+			if diff := cmp.Diff(want, c.Event); diff != "" {
+				t.Errorf("UserMigration_ForgotPassword event (-spec +got):\n%s", diff)
+			}
+			p.wantStatus(t, "olduser", types.UserStatusTypeResetRequired)
+			if err := p.confirm("olduser", p.code(t, "olduser"), recNewPassword); err != nil {
+				t.Fatalf("ConfirmForgotPassword: %v", err)
+			}
+			if _, err := p.signIn("olduser", recNewPassword); err != nil {
+				t.Fatalf("sign-in of the migrated user: %v", err)
+			}
+			got := attrMap(getUser(t, s.Client, p.id, "olduser").UserAttributes)
+			if got["email"] != "old@example.com" || got["email_verified"] != "true" || got["given_name"] != "Olga" || got["sub"] == "" {
+				t.Errorf("migrated attributes %v", got)
+			}
+			p.wantStatus(t, "olduser", types.UserStatusTypeConfirmed)
+			// Once migrated, the user is the pool's: the function is not asked again.
+			n := len(fn.Calls(t))
+			must(p.forgot("olduser"))(t)
+			if len(fn.Calls(t)) != n {
+				t.Errorf("the function was invoked for a user in the pool")
+			}
+		})
+	}
+}
+
+// TestUserMigrationAuthentication: a sign-in of a name not in the pool runs
+// UserMigration_Authentication with the password and the ClientMetadata as validationData;
+// the user answered is created and signed in, once.
+func TestUserMigrationAuthentication(t *testing.T) {
+	fn := newFnServer(t, func(c fnCall) fnAnswer {
+		if fnRequest(c)["password"] != "Legacy-Passw0rd" {
+			return fnAnswer{Error: "Bad password"}
+		}
+		return fnAnswer{Response: map[string]any{"userAttributes": map[string]any{"email": "mig@example.com", "email_verified": "true"},
+			"finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS"}}
+	})
+	s := startServer(t, fn.Flags()...)
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{UserMigration: aws.String(fnArnPrefix + "migrate")}))
+	signIn := func(password string) (*cip.InitiateAuthOutput, error) {
+		return s.Client.InitiateAuth(bg, &cip.InitiateAuthInput{ClientId: aws.String(p.client), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": "miguser", "PASSWORD": password}, ClientMetadata: map[string]string{"app": "web"}})
+	}
+	_, err := signIn("wrong")
+	wantCodeMsg(t, err, "UserLambdaValidationException", "UserMigration failed with error Bad password.")
+	_, err = s.Client.AdminGetUser(bg, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String("miguser")})
+	wantCode(t, err, "UserNotFoundException")
+	// The password policy is not applied to a migrated password (spec §6.5).
+	out := must(signIn("Legacy-Passw0rd"))(t)
+	if out.AuthenticationResult == nil || out.AuthenticationResult.AccessToken == nil {
+		t.Fatalf("no tokens: %+v", out)
+	}
+	c := fn.Calls(t)[1]
+	if diff := cmp.Diff(map[string]any{"password": "Legacy-Passw0rd", "validationData": map[string]any{"app": "web"}}, fnRequest(c)); diff != "" {
+		t.Errorf("UserMigration_Authentication request (-want +got):\n%s", diff)
+	}
+	if c.Event["triggerSource"] != "UserMigration_Authentication" || c.Event["userName"] != "miguser" {
+		t.Errorf("event %v", c.Event)
+	}
+	p.wantStatus(t, "miguser", types.UserStatusTypeConfirmed)
+	must(signIn("Legacy-Passw0rd"))(t)
+	if n := len(fn.Calls(t)); n != 2 {
+		t.Errorf("%d invocations, want 2 (none once the user is migrated)", n)
+	}
+}

@@ -25,6 +25,7 @@ type authRequest struct {
 	flow     string // InitiateAuth: the AuthFlow; Respond: the ChallengeName
 	params   map[string]string
 	session  string
+	metadata map[string]string // the request's ClientMetadata, for triggers
 }
 
 var (
@@ -113,7 +114,7 @@ func (s *Service) initiateAuth(ctx context.Context, req *authRequest) (*authOutc
 		if req.params["PASSWORD"] == "" {
 			return nil, invalidParameter("Missing required parameter PASSWORD")
 		}
-		u, err := s.checkPassword(ctx, p, c, username, req.params["PASSWORD"], now)
+		u, err := s.checkPassword(ctx, p, c, username, req.params["PASSWORD"], req.metadata, now)
 		if err != nil {
 			return nil, err
 		}

@@ -12,9 +12,29 @@ import (
 // and what a right password leads to.
 
 // checkPassword finds the user and checks the password, with the lockout counted before the
-// check and equal time for users that do not exist (a dummy hash is verified for them).
-func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, username, password string, now time.Time) (*User, error) {
+// check and equal time for users that do not exist (a dummy hash is verified for them). A
+// name that is no user may be migrated by the pool's UserMigration function
+// (UserMigration_Authentication, the sign-in's ClientMetadata as its validationData): the
+// user it answers is written, and signs in.
+func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, username, password string, metadata map[string]string, now time.Time) (*User, error) {
 	u, err := s.findUser(ctx, p, username)
+	if errors.Is(err, ErrNotFound) {
+		migrated, err := s.migrateUser(ctx, p, c, username, &password, metadata, nil, now)
+		if err != nil {
+			return nil, err
+		}
+		if migrated != nil {
+			switch err := s.store.SaveUsers(ctx, UserWrite{User: migrated, New: true}); {
+			case errors.Is(err, ErrAliasConflict):
+				return nil, s.aliasExists(ctx, p, migrated)
+			case errors.Is(err, ErrConflict):
+				return nil, newError("UsernameExistsException", "User account already exists")
+			case err != nil:
+				return nil, err
+			}
+			return migrated, nil
+		}
+	}
 	if errors.Is(err, ErrNotFound) {
 		s.passwords.Verify(ctx, "", password)
 		if c.preventsEnumeration() {

@@ -382,7 +382,7 @@ func (s *Service) HostedSignIn(ctx context.Context, r AuthorizeRequest, username
 	}
 	now := s.clock()
 	p, c := a.Client.pool, a.Client.client
-	u, err := s.checkPassword(ctx, p, c, username, password, now)
+	u, err := s.checkPassword(ctx, p, c, username, password, nil, now)
 	if err != nil {
 		return nil, err
 	}

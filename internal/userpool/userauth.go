@@ -112,7 +112,7 @@ func (s *Service) passwordFactor(ctx context.Context, p *Pool, c *Client, userna
 	if password == "" {
 		return nil, invalidParameter("Missing required parameter PASSWORD")
 	}
-	u, err := s.checkPassword(ctx, p, c, username, password, now)
+	u, err := s.checkPassword(ctx, p, c, username, password, nil, now)
 	if err != nil {
 		return nil, err
 	}
