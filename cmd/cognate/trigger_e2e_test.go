@@ -441,3 +441,162 @@ func TestUserMigrationAuthentication(t *testing.T) {
 		t.Errorf("%d invocations, want 2 (none once the user is migrated)", n)
 	}
 }
+
+// TestPreSignUp: PreSignUp_SignUp and PreSignUp_AdminCreateUser see the attributes,
+// validationData and ClientMetadata; autoConfirmUser confirms without a code and
+// autoVerifyEmail verifies; a function that fails leaves no user.
+func TestPreSignUp(t *testing.T) {
+	var mu sync.Mutex
+	answer := fnAnswer{}
+	fn := newFnServer(t, func(fnCall) fnAnswer { mu.Lock(); defer mu.Unlock(); return answer })
+	set := func(a fnAnswer) { mu.Lock(); answer = a; mu.Unlock() }
+	s := startServer(t, fn.Flags()...)
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{PreSignUp: aws.String(fnArnPrefix + "pre")}))
+	signUp := func(name string) (*cip.SignUpOutput, error) {
+		return s.Client.SignUp(bg, &cip.SignUpInput{ClientId: aws.String(p.client), Username: aws.String(name), Password: aws.String(recOldPassword),
+			UserAttributes: attributes("email", name+"@example.com"), ValidationData: attributes("invite", "X1"),
+			ClientMetadata: map[string]string{"k": "v"}})
+	}
+
+	set(fnAnswer{Error: "Sign-ups are closed"})
+	_, err := signUp("ann")
+	wantCodeMsg(t, err, "UserLambdaValidationException", "PreSignUp failed with error Sign-ups are closed.")
+	_, err = s.Client.AdminGetUser(bg, &cip.AdminGetUserInput{UserPoolId: aws.String(p.id), Username: aws.String("ann")})
+	wantCode(t, err, "UserNotFoundException")
+
+	set(fnAnswer{Response: map[string]any{"autoConfirmUser": true, "autoVerifyEmail": true}})
+	before := len(p.inbox(t))
+	out := must(signUp("ann"))(t)
+	if !out.UserConfirmed || out.CodeDeliveryDetails != nil {
+		t.Errorf("UserConfirmed %v, CodeDeliveryDetails %+v; want confirmed and no code", out.UserConfirmed, out.CodeDeliveryDetails)
+	}
+	if n := len(p.inbox(t)); n != before {
+		t.Errorf("a code was sent to an auto-confirmed user")
+	}
+	p.wantStatus(t, "ann", types.UserStatusTypeConfirmed)
+	if got := attrMap(getUser(t, s.Client, p.id, "ann").UserAttributes); got["email_verified"] != "true" {
+		t.Errorf("email not verified: %v", got)
+	}
+	c := fn.Calls(t)[1]
+	want := map[string]any{
+		"version": "1", "triggerSource": "PreSignUp_SignUp", "region": "us-east-1", "userPoolId": p.id, "userName": "ann",
+		"callerContext": map[string]any{"awsSdkVersion": fnSDK(t, c), "clientId": p.client},
+		"request": map[string]any{"userAttributes": map[string]any{"email": "ann@example.com"},
+			"validationData": map[string]any{"invite": "X1"}, "clientMetadata": map[string]any{"k": "v"}},
+		"response": map[string]any{"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false},
+	}
+	if diff := cmp.Diff(want, c.Event); diff != "" {
+		t.Errorf("PreSignUp_SignUp event (-want +got):\n%s", diff)
+	}
+
+	// Without autoConfirmUser the user waits for its code, as without a function.
+	set(fnAnswer{})
+	if out := must(signUp("bea"))(t); out.UserConfirmed || out.CodeDeliveryDetails == nil {
+		t.Errorf("UserConfirmed %v, CodeDeliveryDetails %v", out.UserConfirmed, out.CodeDeliveryDetails)
+	}
+
+	set(fnAnswer{Response: map[string]any{"autoVerifyEmail": true}})
+	must(s.Client.AdminCreateUser(bg, &cip.AdminCreateUserInput{UserPoolId: aws.String(p.id), Username: aws.String("cat"),
+		UserAttributes: attributes("email", "cat@example.com"), MessageAction: types.MessageActionTypeSuppress}))(t)
+	c = fnOnly(t, fn.Calls(t), "PreSignUp_AdminCreateUser")
+	if cc := c.Event["callerContext"].(map[string]any); cc["clientId"] != nil {
+		t.Errorf("AdminCreateUser callerContext %v, want no client", cc)
+	}
+	if got := attrMap(getUser(t, s.Client, p.id, "cat").UserAttributes); got["email_verified"] != "true" {
+		t.Errorf("email not verified: %v", got)
+	}
+	p.wantStatus(t, "cat", types.UserStatusTypeForceChangePassword)
+}
+
+// TestSignInTriggers: PreAuthentication refuses or lets through a sign-in,
+// PostAuthentication runs before tokens are issued, PostConfirmation_ConfirmSignUp after a
+// confirmation, and PreTokenGeneration V1_0 and V2_0 change the tokens' claims, groups and
+// scopes.
+func TestSignInTriggers(t *testing.T) {
+	var mu sync.Mutex
+	answers := map[string]fnAnswer{}
+	fn := newFnServer(t, func(c fnCall) fnAnswer {
+		mu.Lock()
+		defer mu.Unlock()
+		return answers[c.Event["triggerSource"].(string)]
+	})
+	set := func(source string, a fnAnswer) { mu.Lock(); answers[source] = a; mu.Unlock() }
+	s := startServer(t, fn.Flags()...)
+	for _, version := range []string{"V1_0", "V2_0"} {
+		t.Run(version, func(t *testing.T) {
+			p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{
+				PreAuthentication: aws.String(fnArnPrefix + "pre-auth"), PostAuthentication: aws.String(fnArnPrefix + "post-auth"),
+				PostConfirmation:         aws.String(fnArnPrefix + "post-confirm"),
+				PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{LambdaArn: aws.String(fnArnPrefix + "pre-token"), LambdaVersion: types.PreTokenGenerationLambdaVersionType(version)},
+			}))
+			p.jane(t)
+			for _, g := range []string{"admins", "staff"} {
+				must(s.Client.CreateGroup(bg, &cip.CreateGroupInput{UserPoolId: aws.String(p.id), GroupName: aws.String(g)}))(t)
+				must(s.Client.AdminAddUserToGroup(bg, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(p.id), Username: aws.String("jane"), GroupName: aws.String(g)}))(t)
+			}
+			start := len(fn.Calls(t))
+
+			set("PreAuthentication_Authentication", fnAnswer{Error: "Email not verified"})
+			_, err := p.signIn("jane", recOldPassword)
+			wantCodeMsg(t, err, "UserLambdaValidationException", "PreAuthentication failed with error Email not verified.")
+			set("PreAuthentication_Authentication", fnAnswer{})
+			set("PostAuthentication_Authentication", fnAnswer{Error: "audit down"})
+			_, err = p.signIn("jane", recOldPassword)
+			wantCodeMsg(t, err, "UserLambdaValidationException", "PostAuthentication failed with error audit down.")
+			set("PostAuthentication_Authentication", fnAnswer{})
+
+			if version == "V1_0" {
+				set("TokenGeneration_Authentication", fnAnswer{Response: map[string]any{"claimsOverrideDetails": map[string]any{
+					"claimsToAddOrOverride": map[string]any{"tenant": "acme", "sub": "forged"}, "claimsToSuppress": []string{"email"},
+					"groupOverrideDetails": map[string]any{"groupsToOverride": []string{"staff"}}}}})
+			} else {
+				set("TokenGeneration_Authentication", fnAnswer{Response: map[string]any{"claimsAndScopeOverrideDetails": map[string]any{
+					"idTokenGeneration":     map[string]any{"claimsToAddOrOverride": map[string]any{"tenant": "acme"}},
+					"accessTokenGeneration": map[string]any{"claimsToAddOrOverride": map[string]any{"tenant": "acme", "token_use": "id"}, "scopesToAdd": []string{"orders/read"}},
+					"groupOverrideDetails":  map[string]any{"groupsToOverride": []string{"staff"}}}}})
+			}
+			res := must(p.signIn("jane", recOldPassword))(t)
+			id, access := auDecode(t, aws.ToString(res.IdToken)).Claims, auDecode(t, aws.ToString(res.AccessToken)).Claims
+			staff := []any{"staff"}
+			if id["tenant"] != "acme" || id["sub"] == "forged" || !cmp.Equal(id["cognito:groups"], staff) || !cmp.Equal(access["cognito:groups"], staff) {
+				t.Errorf("ID token %v, access token groups %v", id, access["cognito:groups"])
+			}
+			if version == "V1_0" {
+				if _, ok := id["email"]; ok || access["tenant"] != nil {
+					t.Errorf("V1: email not suppressed or the access token changed: %v %v", id, access)
+				}
+			} else if access["tenant"] != "acme" || access["token_use"] != "access" || access["scope"] != "aws.cognito.signin.user.admin orders/read" {
+				t.Errorf("V2 access token %v", access)
+			}
+			calls := fn.Calls(t)[start:]
+			tok := fnOnly(t, calls, "TokenGeneration_Authentication")
+			wantVersion := map[string]string{"V1_0": "1", "V2_0": "2"}[version]
+			req := fnRequest(tok)
+			if tok.Event["version"] != wantVersion || !cmp.Equal(req["groupConfiguration"], map[string]any{
+				"groupsToOverride": []any{"admins", "staff"}, "iamRolesToOverride": []any{}, "preferredRole": nil}) {
+				t.Errorf("PreTokenGeneration event %v", tok.Event)
+			}
+			if _, has := req["scopes"]; has != (version == "V2_0") {
+				t.Errorf("scopes in a %s event: %v", version, req["scopes"])
+			}
+			pre := calls[len(calls)-3]
+			if pre.Event["triggerSource"] != "PreAuthentication_Authentication" || fnRequest(pre)["userNotFound"] != false {
+				t.Errorf("PreAuthentication event %v", pre.Event)
+			}
+
+			// The refresh is a TokenGeneration_RefreshTokens.
+			must(s.Client.InitiateAuth(bg, &cip.InitiateAuthInput{ClientId: aws.String(p.client), AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
+				AuthParameters: map[string]string{"REFRESH_TOKEN": aws.ToString(res.RefreshToken)}}))(t)
+			fnOnly(t, fn.Calls(t)[start:], "TokenGeneration_RefreshTokens")
+
+			// PostConfirmation_ConfirmSignUp: a confirmed sign-up, whatever the function says.
+			must(s.Client.SignUp(bg, &cip.SignUpInput{ClientId: aws.String(p.client), Username: aws.String("ned"), Password: aws.String(recOldPassword),
+				UserAttributes: attributes("email", "ned@example.com")}))(t)
+			set("PostConfirmation_ConfirmSignUp", fnAnswer{Error: "welcome mail failed"})
+			code := fnCode.FindString(p.inbox(t)[0].Body)
+			_, err = s.Client.ConfirmSignUp(bg, &cip.ConfirmSignUpInput{ClientId: aws.String(p.client), Username: aws.String("ned"), ConfirmationCode: aws.String(code)})
+			wantCodeMsg(t, err, "UserLambdaValidationException", "PostConfirmation failed with error welcome mail failed.")
+			p.wantStatus(t, "ned", types.UserStatusTypeConfirmed)
+		})
+	}
+}

@@ -118,7 +118,7 @@ func (s *Service) initiateAuth(ctx context.Context, req *authRequest) (*authOutc
 		if err != nil {
 			return nil, err
 		}
-		return s.afterPassword(ctx, p, c, u, now)
+		return s.afterPassword(ctx, p, c, u, req.metadata, now)
 	case "USER_SRP_AUTH":
 		if req.admin {
 			return nil, invalidParameter("Initiate Auth method not supported.")
@@ -137,7 +137,7 @@ func (s *Service) initiateAuth(ctx context.Context, req *authRequest) (*authOutc
 		if req.params["SRP_A"] == "" {
 			return nil, invalidParameter("Missing required parameter SRP_A")
 		}
-		return s.srpChallenge(ctx, p, c, username, req.params["SRP_A"], now)
+		return s.srpChallenge(ctx, p, c, username, req.params["SRP_A"], req.metadata, now)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		return s.refresh(ctx, req, now)
 	case "USER_AUTH":

@@ -78,7 +78,7 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 	}
 	switch req.flow {
 	case "PASSWORD_VERIFIER":
-		return s.passwordVerifier(ctx, p, c, req.params, now)
+		return s.passwordVerifier(ctx, p, c, req.params, req.metadata, now)
 	case "NEW_PASSWORD_REQUIRED":
 		return s.newPasswordRequired(ctx, p, c, req, now)
 	case challengeSelect, "PASSWORD", "PASSWORD_SRP":
@@ -92,7 +92,7 @@ func (s *Service) newPasswordRequired(ctx context.Context, p *Pool, c *Client, r
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.startSession(ctx, p, c, done, now)
+	res, err := s.startSession(ctx, p, c, done, now, tokenEvent{source: "TokenGeneration_NewPasswordChallenge", metadata: req.metadata})
 	if err != nil {
 		return nil, err
 	}

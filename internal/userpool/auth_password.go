@@ -48,6 +48,11 @@ func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, usernam
 	if err := s.passwordAttempt(ctx, u, now); err != nil {
 		return nil, err
 	}
+	// The pool's PreAuthentication function may refuse the sign-in; the attempt is counted
+	// first, so that no answer of it widens the lockout budget.
+	if err := s.preAuthentication(ctx, p, c, u, metadata); err != nil {
+		return nil, err
+	}
 	ok, err := s.passwords.Verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, err
@@ -78,12 +83,17 @@ func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) e
 // afterPassword decides what a user whose password was right gets: an error for its state,
 // the NEW_PASSWORD_REQUIRED challenge, or tokens. A right password ends the lockout count;
 // with tokens, in the same write as the session.
-func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, now time.Time) (*authOutcome, error) {
+func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, metadata map[string]string, now time.Time) (*authOutcome, error) {
 	challenge, err := s.passwordOutcome(ctx, p, c, u, now)
 	if err != nil || challenge != nil {
 		return challenge, err
 	}
-	res, err := s.startSession(ctx, p, c, u, now, signinCounter(u))
+	// The pool's PostAuthentication function runs once the user is authenticated and
+	// before tokens are issued: its failure is the sign-in's answer.
+	if err := s.postAuthentication(ctx, p, c, u, metadata); err != nil {
+		return nil, err
+	}
+	res, err := s.startSession(ctx, p, c, u, now, tokenEvent{source: "TokenGeneration_Authentication", metadata: metadata}, signinCounter(u))
 	if err != nil {
 		return nil, err
 	}

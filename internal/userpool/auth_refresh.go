@@ -53,7 +53,7 @@ func (s *Service) refresh(ctx context.Context, req *authRequest, now time.Time) 
 			return nil, notAuthorized("Unable to verify secret hash for client %s", c.ID)
 		}
 	}
-	res, err := s.mintGrantTokens(ctx, p, c, u, sess, false, now, g)
+	res, err := s.mintGrantTokens(ctx, p, c, u, sess, false, now, g, tokenEvent{source: "TokenGeneration_RefreshTokens", metadata: req.metadata})
 	if err != nil {
 		return nil, err
 	}

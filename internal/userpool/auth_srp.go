@@ -38,7 +38,7 @@ func srpPoolName(poolID string) string {
 // srpChallenge answers USER_SRP_AUTH with PASSWORD_VERIFIER. For a user that does not
 // exist, when the client hides that, it answers a challenge that looks the same (a salt
 // stable per name, a fresh B) and that no password can pass.
-func (s *Service) srpChallenge(ctx context.Context, p *Pool, c *Client, username, srpA string, now time.Time) (*authOutcome, error) {
+func (s *Service) srpChallenge(ctx context.Context, p *Pool, c *Client, username, srpA string, metadata map[string]string, now time.Time) (*authOutcome, error) {
 	u, err := s.findUser(ctx, p, username)
 	var salt, userID, sub string
 	var verifier []byte
@@ -55,6 +55,10 @@ func (s *Service) srpChallenge(ctx context.Context, p *Pool, c *Client, username
 	case err != nil:
 		return nil, err
 	default:
+		// The pool's PreAuthentication function may refuse the sign-in before any challenge.
+		if err := s.preAuthentication(ctx, p, c, u, metadata); err != nil {
+			return nil, err
+		}
 		if u.SRPVerifier == nil {
 			return nil, notAuthorized("User has no SRP verifier: set the password again to sign in with USER_SRP_AUTH.")
 		}
@@ -83,7 +87,7 @@ func (s *Service) srpChallenge(ctx context.Context, p *Pool, c *Client, username
 	}}, nil
 }
 
-func (s *Service) passwordVerifier(ctx context.Context, p *Pool, c *Client, params map[string]string, now time.Time) (*authOutcome, error) {
+func (s *Service) passwordVerifier(ctx context.Context, p *Pool, c *Client, params, metadata map[string]string, now time.Time) (*authOutcome, error) {
 	raw, err := base64.StdEncoding.DecodeString(params["PASSWORD_CLAIM_SECRET_BLOCK"])
 	if err != nil {
 		return nil, errIncorrect
@@ -127,5 +131,5 @@ func (s *Service) passwordVerifier(ctx context.Context, p *Pool, c *Client, para
 	if err != nil || !ok {
 		return nil, errIncorrect
 	}
-	return s.afterPassword(ctx, p, c, u, now)
+	return s.afterPassword(ctx, p, c, u, metadata, now)
 }

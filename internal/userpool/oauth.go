@@ -451,7 +451,7 @@ func (s *Service) grantAuthorization(ctx context.Context, a *Authorization, u *U
 	r := a.Request
 	if r.ResponseType == "token" {
 		res, err := s.startGrantSession(ctx, a.Client.pool, a.Client.client, u, authTime, now,
-			&grant{Scopes: a.Scopes, Nonce: r.Nonce}, false)
+			&grant{Scopes: a.Scopes, Nonce: r.Nonce}, false, tokenEvent{source: "TokenGeneration_HostedAuth"})
 		if err != nil {
 			return "", err
 		}

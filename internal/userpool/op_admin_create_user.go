@@ -35,6 +35,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	u.Key = p.userKey(u.Username)
 	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
 	applyAttributes(p, u, attrs)
+	if _, err := s.preSignUp(ctx, p, u, "PreSignUp_AdminCreateUser", "", in.ValidationData, in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	password := deref(in.TemporaryPassword)
 	if password == "" {
 		if password, err = temporaryPassword(s.rand, p.Doc.Policies.PasswordPolicy); err != nil {
