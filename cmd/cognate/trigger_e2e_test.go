@@ -600,3 +600,78 @@ func TestSignInTriggers(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomMessageSources: every source of a code message runs CustomMessage with AWS's
+// event (the invitation names the username placeholder, an administrator's call no client),
+// and the delivered message is the function's with the code (or temporary password) in.
+func TestCustomMessageSources(t *testing.T) {
+	fn := newFnServer(t, func(c fnCall) fnAnswer {
+		src := c.Event["triggerSource"].(string)
+		msg := src + " {####}"
+		if src == "CustomMessage_AdminCreateUser" {
+			msg = src + " {username} {####}"
+		}
+		return fnAnswer{Response: map[string]any{"emailSubject": "subject of " + src, "emailMessage": msg}}
+	})
+	s := startServer(t, fn.Flags()...)
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{CustomMessage: aws.String(fnArnPrefix + "cm")}))
+	meta := map[string]string{"k": "v"}
+	var access string
+	steps := []struct {
+		source, user, status string
+		clientID             any
+		userParam            any
+		meta                 bool
+		do                   func(t *testing.T)
+	}{
+		{"CustomMessage_SignUp", "sam", "UNCONFIRMED", p.client, nil, true, func(t *testing.T) {
+			must(s.Client.SignUp(bg, &cip.SignUpInput{ClientId: aws.String(p.client), Username: aws.String("sam"), Password: aws.String(recOldPassword),
+				UserAttributes: attributes("email", "sam@example.com"), ClientMetadata: meta}))(t)
+		}},
+		{"CustomMessage_ResendCode", "sam", "UNCONFIRMED", p.client, nil, true, func(t *testing.T) {
+			must(s.Client.ResendConfirmationCode(bg, &cip.ResendConfirmationCodeInput{ClientId: aws.String(p.client), Username: aws.String("sam"), ClientMetadata: meta}))(t)
+		}},
+		{"CustomMessage_AdminCreateUser", "ivy", "FORCE_CHANGE_PASSWORD", nil, "{username}", true, func(t *testing.T) {
+			must(s.Client.AdminCreateUser(bg, &cip.AdminCreateUserInput{UserPoolId: aws.String(p.id), Username: aws.String("ivy"),
+				TemporaryPassword: aws.String("Temp-Passw0rd!"), UserAttributes: attributes("email", "ivy@example.com", "email_verified", "true"),
+				DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail}, ClientMetadata: meta}))(t)
+		}},
+		{"CustomMessage_UpdateUserAttribute", "jane", "CONFIRMED", p.client, nil, true, func(t *testing.T) {
+			p.jane(t)
+			access = aws.ToString(must(p.signIn("jane", recOldPassword))(t).AccessToken)
+			must(s.Client.UpdateUserAttributes(bg, &cip.UpdateUserAttributesInput{AccessToken: aws.String(access),
+				UserAttributes: attributes("email", "jane2@example.com"), ClientMetadata: meta}))(t)
+		}},
+		{"CustomMessage_VerifyUserAttribute", "jane", "CONFIRMED", p.client, nil, true, func(t *testing.T) {
+			must(s.Client.GetUserAttributeVerificationCode(bg, &cip.GetUserAttributeVerificationCodeInput{AccessToken: aws.String(access),
+				AttributeName: aws.String("email"), ClientMetadata: meta}))(t)
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.source, func(t *testing.T) {
+			st.do(t)
+			calls := fn.Calls(t)
+			c := calls[len(calls)-1]
+			if c.Event["triggerSource"] != st.source || c.Event["userName"] != st.user {
+				t.Fatalf("last invocation %v for %v", c.Event["triggerSource"], c.Event["userName"])
+			}
+			req := fnRequest(c)
+			attrs, _ := req["userAttributes"].(map[string]any)
+			if attrs["cognito:user_status"] != st.status || req["codeParameter"] != "{####}" || req["linkParameter"] != "{##Click Here##}" ||
+				req["usernameParameter"] != st.userParam || !cmp.Equal(req["clientMetadata"], map[string]any{"k": "v"}) {
+				t.Errorf("request %v", req)
+			}
+			if cc := c.Event["callerContext"].(map[string]any); cc["clientId"] != st.clientID {
+				t.Errorf("callerContext %v, want clientId %v", cc, st.clientID)
+			}
+			m := p.inbox(t)[0]
+			want := regexp.MustCompile("^" + st.source + " [0-9]{6}$")
+			if st.userParam != nil {
+				want = regexp.MustCompile("^" + st.source + " ivy Temp-Passw0rd!$")
+			}
+			if m.Subject != "subject of "+st.source || !want.MatchString(m.Body) {
+				t.Errorf("delivered %q / %q", m.Subject, m.Body)
+			}
+		})
+	}
+}

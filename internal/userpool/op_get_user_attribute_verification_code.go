@@ -6,7 +6,7 @@ import "context"
 // phone number; at most 5 an hour.
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeRequest) (*GetUserAttributeVerificationCodeResponse, error) {
 	now := s.clock()
-	p, u, _, err := s.authorize(ctx, deref(in.AccessToken), now)
+	p, u, claims, err := s.authorize(ctx, deref(in.AccessToken), now)
 	if err != nil {
 		return nil, err
 	}
@@ -22,7 +22,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 	}
 	to, _ := u.attr(attr)
 	d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purposeVerify(attr), ttl: verifyCodeTTL, kind: verificationMessage,
-		attr: attr, to: to, source: "VerifyUserAttribute", metadata: in.ClientMetadata}, now)
+		attr: attr, to: to, source: "VerifyUserAttribute", clientID: claims.ClientID, metadata: in.ClientMetadata}, now)
 	if err != nil {
 		return nil, err
 	}

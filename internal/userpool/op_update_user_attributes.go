@@ -13,8 +13,9 @@ import (
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesRequest) (*UpdateUserAttributesResponse, error) {
 	var toVerify []string
 	var pending map[string]string
+	var client string
 	p, u, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
-		toVerify, pending = nil, map[string]string{}
+		toVerify, pending, client = nil, map[string]string{}, clientID
 		var names []string
 		for _, a := range in.UserAttributes {
 			names = append(names, deref(a.Name))
@@ -70,7 +71,7 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			to, purpose = v, purposeVerifyNew(attr)
 		}
 		d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purpose, ttl: verifyCodeTTL, kind: verificationMessage, attr: attr, to: to,
-			source: "UpdateUserAttribute", metadata: in.ClientMetadata}, now)
+			source: "UpdateUserAttribute", clientID: client, metadata: in.ClientMetadata}, now)
 		if err != nil {
 			return nil, err
 		}
