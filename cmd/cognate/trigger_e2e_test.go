@@ -675,3 +675,94 @@ func TestCustomMessageSources(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomAuth: CUSTOM_AUTH driven by DefineAuthChallenge, CreateAuthChallenge and
+// VerifyAuthChallengeResponse: a wrong answer gets a new challenge with the history in
+// DefineAuthChallenge's event, the right one tokens; a Session answers once; three wrong
+// answers fail the sign-in.
+func TestCustomAuth(t *testing.T) {
+	fn := newFnServer(t, func(c fnCall) fnAnswer {
+		req := fnRequest(c)
+		switch c.Event["triggerSource"] {
+		case "DefineAuthChallenge_Authentication":
+			history, _ := req["session"].([]any)
+			switch {
+			case len(history) > 0 && history[len(history)-1].(map[string]any)["challengeResult"] == true:
+				return fnAnswer{Response: map[string]any{"issueTokens": true}}
+			case len(history) >= 3:
+				return fnAnswer{Response: map[string]any{"failAuthentication": true}}
+			}
+			return fnAnswer{Response: map[string]any{"challengeName": "CUSTOM_CHALLENGE"}}
+		case "CreateAuthChallenge_Authentication":
+			return fnAnswer{Response: map[string]any{"publicChallengeParameters": map[string]any{"question": "2+2"},
+				"privateChallengeParameters": map[string]any{"answer": "4"}, "challengeMetadata": "Q1"}}
+		case "VerifyAuthChallengeResponse_Authentication":
+			private, _ := req["privateChallengeParameters"].(map[string]any)
+			return fnAnswer{Response: map[string]any{"answerCorrect": req["challengeAnswer"] == private["answer"]}}
+		}
+		return fnAnswer{}
+	})
+	s := startServer(t, fn.Flags()...)
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{
+		DefineAuthChallenge: aws.String(fnArnPrefix + "define"), CreateAuthChallenge: aws.String(fnArnPrefix + "create"),
+		VerifyAuthChallengeResponse: aws.String(fnArnPrefix + "verify")}))
+	p.jane(t)
+	app := aws.ToString(must(s.Client.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.id), ClientName: aws.String("custom"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}}))(t).UserPoolClient.ClientId)
+	start := func() *cip.InitiateAuthOutput {
+		return must(s.Client.InitiateAuth(bg, &cip.InitiateAuthInput{ClientId: aws.String(app), AuthFlow: types.AuthFlowTypeCustomAuth,
+			AuthParameters: map[string]string{"USERNAME": "jane@example.com"}, ClientMetadata: map[string]string{"k": "v"}}))(t)
+	}
+	answer := func(session *string, a string) (*cip.RespondToAuthChallengeOutput, error) {
+		return s.Client.RespondToAuthChallenge(bg, &cip.RespondToAuthChallengeInput{ClientId: aws.String(app), ChallengeName: types.ChallengeNameTypeCustomChallenge,
+			Session: session, ChallengeResponses: map[string]string{"USERNAME": "jane", "ANSWER": a}})
+	}
+
+	first := start()
+	if first.ChallengeName != types.ChallengeNameTypeCustomChallenge || !cmp.Equal(first.ChallengeParameters, map[string]string{"question": "2+2", "USERNAME": "jane"}) {
+		t.Fatalf("challenge %s %v", first.ChallengeName, first.ChallengeParameters)
+	}
+	second := must(answer(first.Session, "5"))(t)
+	if second.ChallengeName != types.ChallengeNameTypeCustomChallenge || second.AuthenticationResult != nil {
+		t.Fatalf("after a wrong answer: %s", second.ChallengeName)
+	}
+	_, err := answer(first.Session, "4")
+	wantCodeMsg(t, err, "NotAuthorizedException", "Invalid session for the user, session can only be used once.")
+	done := must(answer(second.Session, "4"))(t)
+	if done.AuthenticationResult == nil || done.AuthenticationResult.AccessToken == nil {
+		t.Fatalf("no tokens after the right answer: %+v", done)
+	}
+	var defines []fnCall
+	for _, c := range fn.Calls(t) {
+		if c.Event["triggerSource"] == "DefineAuthChallenge_Authentication" {
+			defines = append(defines, c)
+		}
+	}
+	if len(defines) != 3 {
+		t.Fatalf("%d DefineAuthChallenge invocations, want 3", len(defines))
+	}
+	wantHistory := []any{map[string]any{"challengeName": "CUSTOM_CHALLENGE", "challengeResult": false, "challengeMetadata": "Q1"}}
+	if diff := cmp.Diff(wantHistory, fnRequest(defines[1])["session"]); diff != "" {
+		t.Errorf("DefineAuthChallenge session (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]any{"k": "v"}, fnRequest(defines[0])["clientMetadata"]); diff != "" || defines[0].Event["userName"] != "jane" {
+		t.Errorf("DefineAuthChallenge event %v", defines[0].Event)
+	}
+
+	// Three wrong answers and DefineAuthChallenge fails the sign-in.
+	out := start()
+	sess := out.Session
+	for i := 0; i < 2; i++ {
+		sess = must(answer(sess, "0"))(t).Session
+	}
+	_, err = answer(sess, "0")
+	wantCodeMsg(t, err, "NotAuthorizedException", "Incorrect username or password.")
+
+	// A pool without DefineAuthChallenge refuses CUSTOM_AUTH.
+	q := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, nil)
+	qa := aws.ToString(must(s.Client.CreateUserPoolClient(bg, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(q.id), ClientName: aws.String("custom"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowCustomAuth}}))(t).UserPoolClient.ClientId)
+	_, err = s.Client.InitiateAuth(bg, &cip.InitiateAuthInput{ClientId: aws.String(qa), AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "jane"}})
+	wantCodeMsg(t, err, "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.")
+}

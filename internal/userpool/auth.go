@@ -61,6 +61,8 @@ func flowAllowed(c *Client, flow string) bool {
 		return legacy || slices.Contains(flows, "ALLOW_REFRESH_TOKEN_AUTH")
 	case "USER_SRP_AUTH":
 		return legacy || slices.Contains(flows, "ALLOW_USER_SRP_AUTH")
+	case "CUSTOM_AUTH":
+		return slices.Contains(flows, "ALLOW_CUSTOM_AUTH") || slices.Contains(flows, "CUSTOM_AUTH_FLOW_ONLY")
 	case "USER_PASSWORD_AUTH":
 		return slices.Contains(flows, "ALLOW_USER_PASSWORD_AUTH") || slices.Contains(flows, "USER_PASSWORD_AUTH")
 	case "USER_AUTH":
@@ -143,7 +145,18 @@ func (s *Service) initiateAuth(ctx context.Context, req *authRequest) (*authOutc
 	case "USER_AUTH":
 		return s.userAuth(ctx, req, now)
 	case "CUSTOM_AUTH":
-		return nil, newError("UnsupportedOperationException", "cognate does not support the %s flow yet.", req.flow)
+		username := req.params["USERNAME"]
+		p, c, err := s.authClient(ctx, req, username)
+		if err != nil {
+			return nil, err
+		}
+		if !flowAllowed(c, req.flow) {
+			return nil, invalidParameter("CUSTOM_AUTH flow not enabled for this client")
+		}
+		if username == "" {
+			return nil, invalidParameter("Missing required parameter USERNAME")
+		}
+		return s.startCustomAuth(ctx, p, c, req, now)
 	}
 	return nil, invalidParameter("Initiate Auth method not supported.")
 }

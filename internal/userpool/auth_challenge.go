@@ -27,6 +27,11 @@ type sealedSession struct {
 	Typed     string `json:"t,omitempty"` // the name signed in with, where the next step needs it
 	Challenge string `json:"ch"`
 	Expires   int64  `json:"e"`
+	// CUSTOM_CHALLENGE: the challenges answered so far, and the current one's private
+	// parameters and metadata (trigger_custom_auth.go).
+	Custom  []challengeResult `json:"cu,omitempty"`
+	Private map[string]string `json:"pv,omitempty"`
+	Meta    *string           `json:"md,omitempty"`
 }
 
 func (s *Service) sealSession(p *Pool, c *Client, u *User, challenge string, now time.Time) (string, error) {
@@ -36,12 +41,17 @@ func (s *Service) sealSession(p *Pool, c *Client, u *User, challenge string, now
 // sealFor seals a session for the user with this sub, valid for the client's
 // AuthSessionValidity (3 minutes unless set).
 func (s *Service) sealFor(p *Pool, c *Client, sub, typed, challenge string, now time.Time) (string, error) {
+	return s.seal(p, c, sealedSession{User: sub, Typed: typed, Challenge: challenge}, now)
+}
+
+// seal seals ss for the pool and client, valid for the client's AuthSessionValidity.
+func (s *Service) seal(p *Pool, c *Client, ss sealedSession, now time.Time) (string, error) {
 	minutes := deref(c.Doc.AuthSessionValidity)
 	if minutes == 0 {
 		minutes = 3
 	}
-	b, err := json.Marshal(sealedSession{Pool: p.ID, Client: c.ID, User: sub, Typed: typed, Challenge: challenge,
-		Expires: now.Add(time.Duration(minutes) * time.Minute).Unix()})
+	ss.Pool, ss.Client, ss.Expires = p.ID, c.ID, now.Add(time.Duration(minutes)*time.Minute).Unix()
+	b, err := json.Marshal(ss)
 	if err != nil {
 		return "", err
 	}
@@ -81,6 +91,8 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 		return s.passwordVerifier(ctx, p, c, req.params, req.metadata, now)
 	case "NEW_PASSWORD_REQUIRED":
 		return s.newPasswordRequired(ctx, p, c, req, now)
+	case customChallenge:
+		return s.respondCustom(ctx, p, c, req, now)
 	case challengeSelect, "PASSWORD", "PASSWORD_SRP":
 		return s.selectChallenge(ctx, p, c, req, now)
 	}

@@ -56,8 +56,8 @@ const (
 // timeoutReason is AWS's wording of a function that did not answer in time (spec §6.7 [O]).
 const timeoutReason = "Socket timeout while invoking Lambda function"
 
-// Triggers, by the name AWS's messages give them. Which ones cognate runs is the list
-// SupportedTriggers; the rest are stored in LambdaConfig and not called.
+// The triggers cognate runs, by the name AWS's messages give them. CustomEmailSender,
+// CustomSMSSender and InboundFederation are stored in LambdaConfig and not called.
 const (
 	trigPreSignUp          = "PreSignUp"
 	trigPostConfirmation   = "PostConfirmation"
@@ -66,13 +66,10 @@ const (
 	trigPreTokenGeneration = "PreTokenGeneration"
 	trigUserMigration      = "UserMigration"
 	trigCustomMessage      = "CustomMessage"
+	trigDefineAuth         = "DefineAuthChallenge"
+	trigCreateAuth         = "CreateAuthChallenge"
+	trigVerifyAuth         = "VerifyAuthChallengeResponse"
 )
-
-// SupportedTriggers are the LambdaConfig triggers cognate invokes. DefineAuthChallenge,
-// CreateAuthChallenge, VerifyAuthChallengeResponse, CustomEmailSender, CustomSMSSender and
-// InboundFederation are stored but not called.
-var SupportedTriggers = []string{trigPreSignUp, trigPostConfirmation, trigPreAuthentication, trigPostAuthentication,
-	trigPreTokenGeneration, trigUserMigration, trigCustomMessage}
 
 // function is the one place that decides which of the pool's functions a trigger runs and
 // in which event version: the ARN ("" when the pool has none) and, for PreTokenGeneration,
@@ -95,6 +92,12 @@ func function(p *Pool, trigger string) (arn, version string) {
 		return deref(lc.UserMigration), ""
 	case trigCustomMessage:
 		return deref(lc.CustomMessage), ""
+	case trigDefineAuth:
+		return deref(lc.DefineAuthChallenge), ""
+	case trigCreateAuth:
+		return deref(lc.CreateAuthChallenge), ""
+	case trigVerifyAuth:
+		return deref(lc.VerifyAuthChallengeResponse), ""
 	case trigPreTokenGeneration:
 		// PreTokenGenerationConfig wins over the older PreTokenGeneration field, which is
 		// always a V1_0 function (API model).
