@@ -63,6 +63,19 @@ func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, usernam
 	return u, nil
 }
 
+// signInUser finds the user a sign-in names; a name that is no user is refused as a wrong
+// password when the client hides that users exist.
+func (s *Service) signInUser(ctx context.Context, p *Pool, c *Client, username string) (*User, error) {
+	u, err := s.findUser(ctx, p, username)
+	if errors.Is(err, ErrNotFound) {
+		if c.preventsEnumeration() {
+			return nil, errIncorrect
+		}
+		return nil, userNotFound()
+	}
+	return u, err
+}
+
 // passwordAttempt counts a sign-in attempt before its password is checked (a success
 // clears the count, in afterPassword), and refuses users that may not sign in at all.
 func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) error {

@@ -20,21 +20,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 		return s.resendInvitation(ctx, p, in)
 	}
 	now := s.clock()
-	sub, err := s.newUUID()
+	u, err := s.newUser(p, deref(in.Username), in.UserAttributes, StatusForceChangePassword, now)
 	if err != nil {
 		return nil, err
 	}
-	u := &User{PoolID: p.ID, Sub: sub, Status: StatusForceChangePassword, Enabled: true, CreatedAt: now, ModifiedAt: now}
-	var attrs []AttributeType
-	if u.Username, attrs, err = signInName(p, deref(in.Username), sub, in.UserAttributes); err != nil {
-		return nil, err
-	}
-	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
-		return nil, err
-	}
-	u.Key = p.userKey(u.Username)
-	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
-	applyAttributes(p, u, attrs)
 	if _, err := s.preSignUp(ctx, p, u, "PreSignUp_AdminCreateUser", "", in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
@@ -83,6 +72,27 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	}
 	out := userType(u, nil)
 	return &AdminCreateUserResponse{User: &out}, nil
+}
+
+// newUser makes a user an administrator (or a migration) creates: its sub, its username
+// from the name given (signInName), its attributes checked against the pool's schema.
+func (s *Service) newUser(p *Pool, typed string, given []AttributeType, status string, now time.Time) (*User, error) {
+	sub, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	u := &User{PoolID: p.ID, Sub: sub, Status: status, Enabled: true, CreatedAt: now, ModifiedAt: now}
+	var attrs []AttributeType
+	if u.Username, attrs, err = signInName(p, typed, sub, given); err != nil {
+		return nil, err
+	}
+	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
+		return nil, err
+	}
+	u.Key = p.userKey(u.Username)
+	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
+	applyAttributes(p, u, attrs)
+	return u, nil
 }
 
 // takeAliases prepares the writes that strip u's aliases from the users holding them now.

@@ -79,26 +79,7 @@ func function(p *Pool, trigger string) (arn, version string) {
 	if lc == nil {
 		return "", ""
 	}
-	switch trigger {
-	case trigPreSignUp:
-		return deref(lc.PreSignUp), ""
-	case trigPostConfirmation:
-		return deref(lc.PostConfirmation), ""
-	case trigPreAuthentication:
-		return deref(lc.PreAuthentication), ""
-	case trigPostAuthentication:
-		return deref(lc.PostAuthentication), ""
-	case trigUserMigration:
-		return deref(lc.UserMigration), ""
-	case trigCustomMessage:
-		return deref(lc.CustomMessage), ""
-	case trigDefineAuth:
-		return deref(lc.DefineAuthChallenge), ""
-	case trigCreateAuth:
-		return deref(lc.CreateAuthChallenge), ""
-	case trigVerifyAuth:
-		return deref(lc.VerifyAuthChallengeResponse), ""
-	case trigPreTokenGeneration:
+	if trigger == trigPreTokenGeneration {
 		// PreTokenGenerationConfig wins over the older PreTokenGeneration field, which is
 		// always a V1_0 function (API model).
 		if c := lc.PreTokenGenerationConfig; c != nil && deref(c.LambdaArn) != "" {
@@ -106,7 +87,11 @@ func function(p *Pool, trigger string) (arn, version string) {
 		}
 		return deref(lc.PreTokenGeneration), "V1_0"
 	}
-	return "", ""
+	field := map[string]*string{trigPreSignUp: lc.PreSignUp, trigPostConfirmation: lc.PostConfirmation,
+		trigPreAuthentication: lc.PreAuthentication, trigPostAuthentication: lc.PostAuthentication,
+		trigUserMigration: lc.UserMigration, trigCustomMessage: lc.CustomMessage, trigDefineAuth: lc.DefineAuthChallenge,
+		trigCreateAuth: lc.CreateAuthChallenge, trigVerifyAuth: lc.VerifyAuthChallengeResponse}
+	return deref(field[trigger]), ""
 }
 
 // triggerCall is one trigger about to run: the envelope's parts (spec §6.2) and the

@@ -37,13 +37,7 @@ func (s *Service) startCustomAuth(ctx context.Context, p *Pool, c *Client, req *
 	if req.params["SRP_A"] != "" {
 		return nil, newError("UnsupportedOperationException", "cognate does not support CUSTOM_AUTH with SRP_A yet.")
 	}
-	u, err := s.findUser(ctx, p, username)
-	if errors.Is(err, ErrNotFound) {
-		if c.preventsEnumeration() {
-			return nil, errIncorrect
-		}
-		return nil, userNotFound()
-	}
+	u, err := s.signInUser(ctx, p, c, username)
 	if err != nil {
 		return nil, err
 	}

@@ -60,11 +60,6 @@ func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, typed str
 	if ans.ForceAliasCreation != nil && *ans.ForceAliasCreation {
 		return nil, newError("UnsupportedOperationException", "cognate does not support forceAliasCreation in a UserMigration answer yet.")
 	}
-	sub, err := s.newUUID()
-	if err != nil {
-		return nil, err
-	}
-	u := &User{PoolID: p.ID, Sub: sub, Status: status, Enabled: true, CreatedAt: now, ModifiedAt: now}
 	var attrs []AttributeType
 	for _, name := range slices.Sorted(maps.Keys(ans.UserAttributes)) {
 		if name == "sub" || name == "username" || name == "cognito:user_status" {
@@ -72,15 +67,10 @@ func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, typed str
 		}
 		attrs = append(attrs, AttributeType{Name: ptr(name), Value: ptr(ans.UserAttributes[name])})
 	}
-	if u.Username, attrs, err = signInName(p, typed, sub, attrs); err != nil {
+	u, err := s.newUser(p, typed, attrs, status, now)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
-		return nil, err
-	}
-	u.Key = p.userKey(u.Username)
-	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
-	applyAttributes(p, u, attrs)
 	if password != nil {
 		if err := s.storePassword(ctx, p, u, *password, now); err != nil {
 			return nil, err

@@ -183,13 +183,7 @@ func (s *Service) signInAfterSignUp(ctx context.Context, p *Pool, c *Client, use
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, p, username)
-	if errors.Is(err, ErrNotFound) {
-		if c.preventsEnumeration() {
-			return nil, errIncorrect
-		}
-		return nil, userNotFound()
-	}
+	u, err := s.signInUser(ctx, p, c, username)
 	if err != nil {
 		return nil, err
 	}
