@@ -63,6 +63,7 @@ type Config struct {
 	TriggerWebhooksFile   string
 	TriggerWebhookSecret  string
 	TriggerTimeout        time.Duration
+	KMSEndpoint           string
 }
 
 // parseConfig reads flags, falling back to the environment for each one not given.
@@ -179,6 +180,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"A file of \"function-ARN URL\" lines, as --trigger-webhook. (COGNATE_TRIGGER_WEBHOOKS_FILE)")
 	fs.StringVar(&c.TriggerWebhookSecret, "trigger-webhook-secret", env("COGNATE_TRIGGER_WEBHOOK_SECRET", ""),
 		"The secret the trigger webhooks' X-Cognate-Signature header is an HMAC under. (COGNATE_TRIGGER_WEBHOOK_SECRET)")
+	fs.StringVar(&c.KMSEndpoint, "kms-endpoint", env("COGNATE_KMS_ENDPOINT", ""),
+		"The KMS API that encrypts the codes custom sender triggers get, signed with the --lambda-* keys in --lambda-region; empty means AWS's. (COGNATE_KMS_ENDPOINT)")
 	fs.DurationVar(&c.TriggerTimeout, "trigger-timeout", envDuration("COGNATE_TRIGGER_TIMEOUT", userpool.DefaultTriggerTimeout),
 		"How long each of a synchronous trigger's three tries may take. AWS's is 5s and cannot be changed; shorten it only in tests. (COGNATE_TRIGGER_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
@@ -233,6 +236,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LambdaEndpoint != "" && c.LambdaAccessKeyID == "" {
 		errs = append(errs, errors.New("--lambda-endpoint needs --lambda-access-key-id and --lambda-secret-access-key to sign with"))
+	}
+	if c.KMSEndpoint != "" && c.LambdaAccessKeyID == "" {
+		errs = append(errs, errors.New("--kms-endpoint needs --lambda-access-key-id and --lambda-secret-access-key to sign with"))
 	}
 	if c.TriggerTimeout <= 0 {
 		errs = append(errs, errors.New("--trigger-timeout must be positive"))

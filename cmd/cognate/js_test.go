@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,8 @@ func TestJSClients(t *testing.T) {
 	// The machine's environment less anything that could point the SDK elsewhere or change
 	// what the server URL is; the script sets its own credentials and region.
 	env := []string{"COGNATE_URL=" + s.URL, "COGNATE_AWS_URL=" + awsIssuer.URL,
-		"COGNATE_TRIGGER_URL=" + triggers.URL, "COGNATE_TRIGGER_ARN=" + fnArnPrefix + "pre-token"}
+		"COGNATE_TRIGGER_URL=" + triggers.URL, "COGNATE_TRIGGER_ARN=" + fnArnPrefix + "pre-token",
+		"COGNATE_FN_URL=" + fn.URL, "COGNATE_KMS_KEY=" + fnKMSKey}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || strings.HasPrefix(k, "NODE_") {
@@ -88,5 +90,17 @@ func TestJSClients(t *testing.T) {
 	t.Logf("node --test %s:\n%s", strings.Join(files, " "), out)
 	if calls := fn.Calls(t); len(calls) == 0 {
 		t.Errorf("the PreTokenGeneration function was never invoked")
+	}
+	// The KMS calls, on the server side: cognate's GenerateDataKey under the pool's key, then
+	// the sender's Decrypt of the data key it made.
+	var ops []string
+	for _, c := range fn.KMSCalls() {
+		if c.KeyID != fnKMSKey {
+			t.Errorf("KMS %s of key %q, want %q", c.Op, c.KeyID, fnKMSKey)
+		}
+		ops = append(ops, c.Op)
+	}
+	if !slices.Equal(ops, []string{"GenerateDataKey", "Decrypt"}) {
+		t.Errorf("KMS calls %v, want GenerateDataKey then Decrypt", ops)
 	}
 }

@@ -151,7 +151,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	invoker, err := triggers(c)
+	invoker, encrypter, err := triggers(c)
 	if err != nil {
 		return err
 	}
@@ -186,6 +186,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Federator: &oidc.Client{}, TriggerTimeout: c.TriggerTimeout}
 	if invoker != nil {
 		opts.Invoker = invoker
+	}
+	if encrypter != nil {
+		opts.Encrypter = encrypter
 	}
 	if controls != nil {
 		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode

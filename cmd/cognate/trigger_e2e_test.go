@@ -6,6 +6,8 @@ package main
 // pools are driven through the real Go SDK. The helpers of this file are prefixed "fn".
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,6 +41,14 @@ type fnCall struct {
 	Function string         // the function name in the path, or the webhook's ARN header
 	Event    map[string]any // the event, decoded
 	Raw      []byte
+	Async    bool // an Event invocation
+}
+
+// kmsCall is one call the fake KMS saw.
+type kmsCall struct {
+	Op    string
+	KeyID string
+	Blob  []byte
 }
 
 // fnAnswer is what a function answers an event with: the answer body (nil: the event as it
@@ -59,7 +69,12 @@ type fnServer struct {
 	calls  []fnCall
 	faults []string // signature failures, reported by the tests
 	handle func(c fnCall) fnAnswer
+	kms    []kmsCall
+	keys   map[string][]byte // the data keys the fake KMS made, by their blob
 }
+
+// fnKMSKey is the KMS key of the custom sender tests, as its ARN.
+const fnKMSKey = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 func newFnServer(t testing.TB, handle func(c fnCall) fnAnswer) *fnServer {
 	t.Helper()
@@ -75,16 +90,87 @@ func newFnServer(t testing.TB, handle func(c fnCall) fnAnswer) *fnServer {
 			w.Write([]byte(`{"message":"signature"}`))
 			return
 		}
-		if r.Header.Get("X-Amz-Invocation-Type") != "RequestResponse" {
+		switch r.Header.Get("X-Amz-Invocation-Type") {
+		case "Event":
+			f.record(fnCall{Function: r.PathValue("name"), Raw: body, Async: true})
+			w.WriteHeader(http.StatusAccepted)
+			return
+		case "RequestResponse":
+		default:
 			f.fault("invocation type " + r.Header.Get("X-Amz-Invocation-Type"))
 		}
 		f.answer(w, r, fnCall{Function: r.PathValue("name"), Raw: body}, true)
+	})
+	// A KMS of two operations, SigV4 checked: GenerateDataKey makes an AES-256 key and a blob
+	// that names it; Decrypt gives the key of a blob back to the key that made it.
+	kmsVerifier := &sigv4.Verifier{Credentials: sigv4.Credentials{fnKeyID: fnSecret, "AKIDSENDER": "sender-secret"}, Service: "kms"}
+	f.keys = map[string][]byte{}
+	kmsAPI := func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := kmsVerifier.Verify(r, body); err != nil {
+			f.fault("KMS SigV4: " + err.Error())
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		var in struct {
+			KeyId          string
+			KeySpec        string
+			CiphertextBlob []byte
+		}
+		if err := json.Unmarshal(body, &in); err != nil {
+			f.fault("KMS request: " + err.Error())
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		switch op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "TrentService."); op {
+		case "GenerateDataKey":
+			key := make([]byte, 32)
+			rand.Read(key)
+			blob := append([]byte("blob:"), make([]byte, 16)...)
+			rand.Read(blob[5:])
+			f.keys[string(blob)] = key
+			f.kms = append(f.kms, kmsCall{Op: op, KeyID: in.KeyId})
+			b, _ := json.Marshal(map[string]any{"CiphertextBlob": blob, "Plaintext": key, "KeyId": fnKMSKey})
+			w.Write(b)
+		case "Decrypt":
+			f.kms = append(f.kms, kmsCall{Op: op, KeyID: in.KeyId, Blob: in.CiphertextBlob})
+			key, ok := f.keys[string(in.CiphertextBlob)]
+			if !ok {
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"__type":"InvalidCiphertextException"}`))
+				return
+			}
+			b, _ := json.Marshal(map[string]any{"Plaintext": key, "KeyId": fnKMSKey, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"})
+			w.Write(b)
+		default:
+			f.faults = append(f.faults, "KMS operation "+op)
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	}
+	mux.HandleFunc("POST /kms", kmsAPI)
+	mux.HandleFunc("POST /kms/", kmsAPI) // the JavaScript SDK adds a slash to the endpoint's path
+	// The events invoked so far, for the Node.js tests.
+	mux.HandleFunc("GET /calls", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		var events []map[string]any
+		for _, c := range f.calls {
+			events = append(events, c.Event)
+		}
+		b, _ := json.Marshal(events)
+		w.Write(b)
 	})
 	mux.HandleFunc("POST /hook", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if err := hooksig.Verify([]byte(fnHookSecret), r.Header.Get(hooksig.Header), body, time.Now(), 0); err != nil {
 			f.fault("webhook: " + err.Error())
 			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if r.Header.Get("X-Cognate-Invocation-Type") == "Event" {
+			f.record(fnCall{Function: r.Header.Get("X-Cognate-Function"), Raw: body, Async: true})
+			w.WriteHeader(http.StatusAccepted)
 			return
 		}
 		f.answer(w, r, fnCall{Function: r.Header.Get("X-Cognate-Function"), Raw: body}, false)
@@ -100,12 +186,20 @@ func (f *fnServer) fault(s string) {
 	f.faults = append(f.faults, s)
 }
 
-func (f *fnServer) answer(w http.ResponseWriter, r *http.Request, c fnCall, lambda bool) {
+// record keeps an invocation, its event decoded.
+func (f *fnServer) record(c fnCall) fnCall {
 	if err := json.Unmarshal(c.Raw, &c.Event); err != nil {
 		f.fault("event is not JSON: " + err.Error())
 	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.calls = append(f.calls, c)
+	return c
+}
+
+func (f *fnServer) answer(w http.ResponseWriter, r *http.Request, c fnCall, lambda bool) {
+	c = f.record(c)
+	f.mu.Lock()
 	handle := f.handle
 	f.mu.Unlock()
 	a := handle(c)
@@ -156,7 +250,8 @@ func (f *fnServer) Calls(t testing.TB) []fnCall {
 // Flags are cognate's flags that point its Lambda invocations at f, with the given ARNs
 // delivered as webhooks instead.
 func (f *fnServer) Flags(hooks ...string) []string {
-	flags := []string{"--lambda-endpoint", f.URL, "--lambda-access-key-id", fnKeyID, "--lambda-secret-access-key", fnSecret}
+	flags := []string{"--lambda-endpoint", f.URL, "--lambda-access-key-id", fnKeyID, "--lambda-secret-access-key", fnSecret,
+		"--kms-endpoint", f.URL + "/kms"}
 	for _, arn := range hooks {
 		flags = append(flags, "--trigger-webhook", arn+"="+f.URL+"/hook", "--trigger-webhook-secret", fnHookSecret)
 	}
@@ -765,4 +860,60 @@ func TestCustomAuth(t *testing.T) {
 	_, err = s.Client.InitiateAuth(bg, &cip.InitiateAuthInput{ClientId: aws.String(qa), AuthFlow: types.AuthFlowTypeCustomAuth,
 		AuthParameters: map[string]string{"USERNAME": "jane"}})
 	wantCodeMsg(t, err, "InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.")
+}
+
+// KMSCalls returns the calls the fake KMS saw.
+func (f *fnServer) KMSCalls() []kmsCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]kmsCall(nil), f.kms...)
+}
+
+// TestCustomEmailSender: a pool with a CustomEmailSender gets no message for a ForgotPassword:
+// its function is invoked asynchronously with AWS's event, the code in it encrypted under a
+// data key KMS made with the pool's KMSKeyID. (The Node.js test decrypts it with
+// @aws-crypto/client-node.)
+func TestCustomEmailSender(t *testing.T) {
+	fn := newFnServer(t, func(fnCall) fnAnswer { return fnAnswer{} })
+	s := startServer(t, fn.Flags()...)
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{KMSKeyID: aws.String(fnKMSKey),
+		CustomEmailSender: &types.CustomEmailLambdaVersionConfigType{LambdaVersion: types.CustomEmailSenderLambdaVersionTypeV10, LambdaArn: aws.String(fnArnPrefix + "sender")}}))
+	p.jane(t)
+	before := len(p.inbox(t))
+	out, err := s.Client.ForgotPassword(bg, &cip.ForgotPasswordInput{ClientId: aws.String(p.client), Username: aws.String("jane"), ClientMetadata: map[string]string{"k": "v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recWantDelivery(t, out.CodeDeliveryDetails, nil, recEmail("j***@e***"))
+	if n := len(p.inbox(t)); n != before {
+		t.Errorf("a message was written for a custom sender's code")
+	}
+	c := fnOnly(t, fn.Calls(t), "CustomEmailSender_ForgotPassword")
+	if !c.Async {
+		t.Errorf("the custom sender was invoked synchronously")
+	}
+	req := fnRequest(c)
+	code, _ := req["code"].(string)
+	delete(req, "code")
+	sub := attrMap(getUser(t, s.Client, p.id, "jane").UserAttributes)["sub"]
+	want := map[string]any{
+		"version": "1", "triggerSource": "CustomEmailSender_ForgotPassword", "region": "us-east-1", "userPoolId": p.id, "userName": "jane",
+		"callerContext": map[string]any{"awsSdkVersion": fnSDK(t, c), "clientId": p.client},
+		"request": map[string]any{"type": "customEmailSenderRequestV1", "clientMetadata": map[string]any{"k": "v"},
+			"userAttributes": map[string]any{"sub": sub, "email": "jane@example.com", "email_verified": "true", "cognito:user_status": "CONFIRMED"}},
+		"response": map[string]any{},
+	}
+	if diff := cmp.Diff(want, c.Event); diff != "" {
+		t.Errorf("CustomEmailSender_ForgotPassword event (-spec +got):\n%s", diff)
+	}
+	raw, err := base64.StdEncoding.DecodeString(code)
+	if err != nil || len(raw) < 20 || raw[0] != 0x01 || raw[1] != 0x80 || !strings.Contains(string(raw), fnKMSKey) {
+		t.Errorf("code %q is not an AWS Encryption SDK message naming the pool's key (%v)", code, err)
+	}
+	if strings.Contains(string(raw), "aws-kms") == false || fnCode.MatchString(string(raw)) {
+		t.Errorf("the message has no aws-kms data key, or carries six digits in the clear")
+	}
+	if kc := fn.KMSCalls(); len(kc) != 1 || kc[0].Op != "GenerateDataKey" || kc[0].KeyID != fnKMSKey {
+		t.Errorf("KMS calls %+v, want one GenerateDataKey of the pool's key", kc)
+	}
 }

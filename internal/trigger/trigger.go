@@ -104,6 +104,17 @@ func (l *Lambda) Invoke(ctx context.Context, arn string, payload []byte) ([]byte
 	return out.Payload, nil
 }
 
+// InvokeAsync queues the event for the function (InvocationType Event) and returns once
+// Lambda has accepted it.
+func (l *Lambda) InvokeAsync(ctx context.Context, arn string, payload []byte) error {
+	_, err := l.client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(arn), Payload: payload,
+		InvocationType: lambdatypes.InvocationTypeEvent})
+	if err != nil {
+		return invocationError(err)
+	}
+	return nil
+}
+
 // invocationError names a failure to invoke as Cognito does: the Lambda service's error
 // code (AccessDeniedException, ResourceNotFoundException), or a timeout.
 func invocationError(err error) error {
@@ -135,6 +146,9 @@ const (
 	FunctionHeader = "X-Cognate-Function"
 	// SignatureHeader carries the HMAC over the timestamp and body (hooksig).
 	SignatureHeader = hooksig.Header
+	// InvocationTypeHeader is "Event" on an asynchronous invocation (custom senders), as
+	// Lambda's X-Amz-Invocation-Type says it.
+	InvocationTypeHeader = "X-Cognate-Invocation-Type"
 )
 
 // MinSecretLength is the shortest webhook secret NewWebhooks accepts: 128 bits.
@@ -206,6 +220,32 @@ func (w *Webhooks) Invoke(ctx context.Context, arn string, payload []byte) ([]by
 	return nil, &userpool.InvocationError{Reason: "ServiceException", Err: fmt.Errorf("webhook for %s answered %s", arn, resp.Status)}
 }
 
+// InvokeAsync POSTs the event to arn's webhook and ignores what it answers beyond its status:
+// any 2xx accepts the event.
+func (w *Webhooks) InvokeAsync(ctx context.Context, arn string, payload []byte) error {
+	target, ok := w.urls[arn]
+	if !ok {
+		return &userpool.InvocationError{Reason: "ResourceNotFoundException"}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(payload))
+	if err != nil {
+		return &userpool.InvocationError{Reason: "ServiceException", Err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(FunctionHeader, arn)
+	req.Header.Set(InvocationTypeHeader, "Event")
+	req.Header.Set(SignatureHeader, hooksig.Sign(w.secret, w.now().Unix(), payload))
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return &userpool.InvocationError{Reason: "ServiceException", Err: redactURL(err, target)}
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return &userpool.InvocationError{Reason: "ServiceException", Err: fmt.Errorf("webhook for %s answered %s", arn, resp.Status)}
+	}
+	return nil
+}
+
 // redactURL keeps a webhook URL's query (which may carry a token) out of an error.
 func redactURL(err error, target string) error {
 	if u, perr := url.Parse(target); perr == nil && u.RawQuery != "" {
@@ -252,6 +292,17 @@ func ParseMapping(s string) (arn, target string, ok bool) {
 type Router struct {
 	Webhooks *Webhooks // may be nil
 	Lambda   *Lambda   // may be nil
+}
+
+// InvokeAsync routes an asynchronous invocation.
+func (r *Router) InvokeAsync(ctx context.Context, arn string, payload []byte) error {
+	if r.Webhooks != nil && r.Webhooks.Has(arn) {
+		return r.Webhooks.InvokeAsync(ctx, arn, payload)
+	}
+	if r.Lambda != nil {
+		return r.Lambda.InvokeAsync(ctx, arn, payload)
+	}
+	return &userpool.InvocationError{Reason: "ResourceNotFoundException"}
 }
 
 // Invoke routes the invocation.

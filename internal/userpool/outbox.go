@@ -175,6 +175,12 @@ func (s *Service) deliverCode(ctx context.Context, p *Pool, d delivery, now time
 	}
 	c := &Code{PoolID: u.PoolID, UserSub: u.Sub, Purpose: d.purpose, MAC: s.codeMAC(u.PoolID, u.Sub, d.purpose, code),
 		CreatedAt: now, ExpiresAt: now.Add(d.ttl)}
+	if sent, err := s.customSend(ctx, p, d, c, code, now); sent || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return deliveryDetails(d.attr, d.to), nil
+	}
 	m, err := s.codeMessage(ctx, p, d, code, now)
 	if err != nil {
 		return nil, err

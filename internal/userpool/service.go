@@ -70,6 +70,9 @@ type Options struct {
 	// TriggerTimeout bounds each try of a synchronous trigger. Default (and AWS's, which
 	// cannot be changed there) DefaultTriggerTimeout, 5 s; tests shorten it.
 	TriggerTimeout time.Duration
+	// Encrypter encrypts the codes custom sender triggers get. Nil: a pool with a custom
+	// sender cannot send codes (UnexpectedLambdaException says why).
+	Encrypter CodeEncrypter
 	// Observer is told of trigger invocations, for metrics. Nil: nobody.
 	Observer Observer
 }
@@ -105,6 +108,7 @@ type Service struct {
 	signers        signers
 	invoker        Invoker
 	triggerTimeout time.Duration
+	encrypter      CodeEncrypter
 	observer       Observer
 	federator      Federator
 
@@ -134,6 +138,7 @@ func New(store Store, opts Options) *Service {
 		log:             opts.Logger,
 		invoker:         opts.Invoker,
 		triggerTimeout:  opts.TriggerTimeout,
+		encrypter:       opts.Encrypter,
 		observer:        opts.Observer,
 		federator:       opts.Federator,
 	}

@@ -40,6 +40,12 @@ type recorder struct {
 	fail  error
 }
 
+// InvokeAsync records the event.
+func (r *recorder) InvokeAsync(ctx context.Context, arn string, payload []byte) error {
+	_, err := r.Invoke(ctx, arn, payload)
+	return err
+}
+
 // Invoke records the event and answers it back unchanged, as a function that fills in
 // nothing does.
 func (r *recorder) Invoke(ctx context.Context, arn string, payload []byte) ([]byte, error) {

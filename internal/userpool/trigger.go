@@ -17,6 +17,15 @@ import (
 // AWS's words).
 type Invoker interface {
 	Invoke(ctx context.Context, arn string, payload []byte) ([]byte, error)
+	// InvokeAsync hands the event to the function without waiting for it to run (Lambda's
+	// Event invocation), as Cognito invokes the custom sender triggers.
+	InvokeAsync(ctx context.Context, arn string, payload []byte) error
+}
+
+// CodeEncrypter encrypts a code for a custom sender trigger under the pool's KMS key, in the
+// AWS Encryption SDK message format (internal/esdk).
+type CodeEncrypter interface {
+	EncryptCode(ctx context.Context, keyID string, plaintext []byte) ([]byte, error)
 }
 
 // TriggerError is what an Invoker answers when the function itself failed (it threw, or
@@ -121,10 +130,7 @@ func (s *Service) runTrigger(ctx context.Context, p *Pool, tc triggerCall, out a
 		s.log.WarnContext(ctx, "trigger configured but no trigger invoker: not called", "pool", p.ID, "trigger", tc.trigger, "source", tc.source)
 		return false, nil
 	}
-	sdk := "aws-sdk-unknown-unknown" // spec §6.2 [I]
-	if ua := CallerFrom(ctx).UserAgent; strings.HasPrefix(ua, "aws-sdk-") {
-		sdk, _, _ = strings.Cut(ua, " ")
-	}
+	sdk := callerSDK(ctx)
 	version := tc.version
 	if version == "" {
 		version = "1"
@@ -166,6 +172,16 @@ func (s *Service) runTrigger(ctx context.Context, p *Pool, tc triggerCall, out a
 		return true, errUnrecognizable
 	}
 	return true, nil
+}
+
+// callerSDK is the callerContext's awsSdkVersion: the SDK the caller's User-Agent names, or
+// aws-sdk-unknown-unknown (spec §6.2 [I]).
+func callerSDK(ctx context.Context) string {
+	if ua := CallerFrom(ctx).UserAgent; strings.HasPrefix(ua, "aws-sdk-") {
+		sdk, _, _ := strings.Cut(ua, " ")
+		return sdk
+	}
+	return "aws-sdk-unknown-unknown"
 }
 
 var errUnrecognizable = newError("InvalidLambdaResponseException", "Unrecognizable lambda output")
