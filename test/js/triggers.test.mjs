@@ -31,13 +31,18 @@ const base = process.env.COGNATE_TRIGGER_URL.replace(/\/+$/, "");
 const arn = process.env.COGNATE_TRIGGER_ARN;
 const password = "Passw0rd!";
 
-test("PreTokenGeneration V2_0 changes the tokens, which aws-jwt-verify accepts", async () => {
-  const sdk = new CognitoIdentityProviderClient({
+/** admin is an SDK client for the server, any credentials accepted. */
+function admin() {
+  return new CognitoIdentityProviderClient({
     region: "us-east-1",
     endpoint: base,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
     maxAttempts: 1,
   });
+}
+
+test("PreTokenGeneration V2_0 changes the tokens, which aws-jwt-verify accepts", async () => {
+  const sdk = admin();
   const pool = await sdk.send(new CreateUserPoolCommand({
     PoolName: "triggers",
     LambdaConfig: { PreTokenGenerationConfig: { LambdaVersion: "V2_0", LambdaArn: arn } },
@@ -78,12 +83,7 @@ test("a custom email sender decrypts its code with @aws-crypto/client-node, and 
   const fnURL = process.env.COGNATE_FN_URL;
   const kmsKey = process.env.COGNATE_KMS_KEY;
   assert.ok(fnURL && kmsKey, "COGNATE_FN_URL and COGNATE_KMS_KEY are set by cmd/cognate/js_test.go");
-  const sdk = new CognitoIdentityProviderClient({
-    region: "us-east-1",
-    endpoint: base,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    maxAttempts: 1,
-  });
+  const sdk = admin();
   const pool = await sdk.send(new CreateUserPoolCommand({
     PoolName: "sender",
     LambdaConfig: {
