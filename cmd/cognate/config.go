@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cognate/internal/server"
+	"cognate/internal/userpool"
 )
 
 // Config is everything serve and migrate are told, from flags with COGNATE_* fallbacks.
@@ -58,6 +59,16 @@ type Config struct {
 	SMSWebhookSecret   string
 	SMSSandbox         bool
 	SMSVerifiedNumbers string
+
+	LambdaEndpoint        string
+	LambdaRegion          string
+	LambdaAccessKeyID     string
+	LambdaSecretAccessKey string
+	TriggerWebhooks       []string
+	TriggerWebhooksFile   string
+	TriggerWebhookSecret  string
+	TriggerTimeout        time.Duration
+	KMSEndpoint           string
 }
 
 // parseConfig reads flags, falling back to the environment for each one not given.
@@ -163,6 +174,27 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"Like AWS's SMS sandbox: send SMS only to the numbers of --sms-verified-numbers; others fail as AWS fails them. (COGNATE_SMS_SANDBOX)")
 	fs.StringVar(&c.SMSVerifiedNumbers, "sms-verified-numbers", env("COGNATE_SMS_VERIFIED_NUMBERS", ""),
 		"Comma-separated E.164 numbers the SMS sandbox lets through. (COGNATE_SMS_VERIFIED_NUMBERS)")
+	fs.StringVar(&c.LambdaEndpoint, "lambda-endpoint", env("COGNATE_LAMBDA_ENDPOINT", ""),
+		"The Lambda Invoke API that runs the pools' triggers (SAM local, LocalStack, serverless-offline); empty means AWS's for --lambda-region. (COGNATE_LAMBDA_ENDPOINT)")
+	fs.StringVar(&c.LambdaRegion, "lambda-region", env("COGNATE_LAMBDA_REGION", ""),
+		"The region Lambda invocations are signed for; empty means --region. (COGNATE_LAMBDA_REGION)")
+	fs.StringVar(&c.LambdaAccessKeyID, "lambda-access-key-id", env("COGNATE_LAMBDA_ACCESS_KEY_ID", ""),
+		"The access key ID that SigV4-signs Lambda invocations. (COGNATE_LAMBDA_ACCESS_KEY_ID)")
+	fs.StringVar(&c.LambdaSecretAccessKey, "lambda-secret-access-key", env("COGNATE_LAMBDA_SECRET_ACCESS_KEY", ""),
+		"The secret access key that SigV4-signs Lambda invocations. (COGNATE_LAMBDA_SECRET_ACCESS_KEY)")
+	if v := env("COGNATE_TRIGGER_WEBHOOKS", ""); v != "" {
+		c.TriggerWebhooks = strings.Split(v, ",")
+	}
+	fs.Func("trigger-webhook", "ARN=URL: the trigger function ARN is run by POSTing its event to URL; repeatable. (COGNATE_TRIGGER_WEBHOOKS, comma-separated)",
+		func(v string) error { c.TriggerWebhooks = append(c.TriggerWebhooks, v); return nil })
+	fs.StringVar(&c.TriggerWebhooksFile, "trigger-webhooks-file", env("COGNATE_TRIGGER_WEBHOOKS_FILE", ""),
+		"A file of \"function-ARN URL\" lines, as --trigger-webhook. (COGNATE_TRIGGER_WEBHOOKS_FILE)")
+	fs.StringVar(&c.TriggerWebhookSecret, "trigger-webhook-secret", env("COGNATE_TRIGGER_WEBHOOK_SECRET", ""),
+		"The secret the trigger webhooks' X-Cognate-Signature header is an HMAC under. (COGNATE_TRIGGER_WEBHOOK_SECRET)")
+	fs.StringVar(&c.KMSEndpoint, "kms-endpoint", env("COGNATE_KMS_ENDPOINT", ""),
+		"The KMS API that encrypts the codes custom sender triggers get, signed with the --lambda-* keys in --lambda-region; empty means AWS's. (COGNATE_KMS_ENDPOINT)")
+	fs.DurationVar(&c.TriggerTimeout, "trigger-timeout", envDuration("COGNATE_TRIGGER_TIMEOUT", userpool.DefaultTriggerTimeout),
+		"How long each of a synchronous trigger's three tries may take. AWS's is 5s and cannot be changed; shorten it only in tests. (COGNATE_TRIGGER_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -231,6 +263,21 @@ func (c *Config) Validate() error {
 	}
 	if c.Delivery != "queue" && c.Delivery != "fail-fast" {
 		errs = append(errs, fmt.Errorf("--delivery must be queue or fail-fast, not %q", c.Delivery))
+	}
+	if (len(c.TriggerWebhooks) > 0 || c.TriggerWebhooksFile != "") && c.TriggerWebhookSecret == "" {
+		errs = append(errs, errors.New("--trigger-webhook needs --trigger-webhook-secret"))
+	}
+	if (c.LambdaAccessKeyID == "") != (c.LambdaSecretAccessKey == "") {
+		errs = append(errs, errors.New("--lambda-access-key-id and --lambda-secret-access-key go together"))
+	}
+	if c.LambdaEndpoint != "" && c.LambdaAccessKeyID == "" {
+		errs = append(errs, errors.New("--lambda-endpoint needs --lambda-access-key-id and --lambda-secret-access-key to sign with"))
+	}
+	if c.KMSEndpoint != "" && c.LambdaAccessKeyID == "" {
+		errs = append(errs, errors.New("--kms-endpoint needs --lambda-access-key-id and --lambda-secret-access-key to sign with"))
+	}
+	if c.TriggerTimeout <= 0 {
+		errs = append(errs, errors.New("--trigger-timeout must be positive"))
 	}
 	if c.SMSProvider == "webhook" && (c.SMSWebhookURL == "" || c.SMSWebhookSecret == "") {
 		errs = append(errs, errors.New("--sms-provider webhook needs --sms-webhook-url and --sms-webhook-secret"))

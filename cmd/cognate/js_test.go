@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,21 @@ func TestJSClients(t *testing.T) {
 
 	s := startServer(t)
 	awsIssuer := startServer(t, "--token-issuer", "aws") // for aws-jwt-verify's CognitoJwtVerifier
+	// For triggers.test.mjs: a server whose PreTokenGeneration V2_0 function adds a claim and
+	// a scope to the access token and removes the group "legacy".
+	fn := newFnServer(t, func(c fnCall) fnAnswer {
+		groups := []string{}
+		gc, _ := fnRequest(c)["groupConfiguration"].(map[string]any)
+		for _, g := range gc["groupsToOverride"].([]any) {
+			if g != "legacy" {
+				groups = append(groups, g.(string))
+			}
+		}
+		return fnAnswer{Response: map[string]any{"claimsAndScopeOverrideDetails": map[string]any{
+			"accessTokenGeneration": map[string]any{"claimsToAddOrOverride": map[string]any{"tenant": "acme"}, "scopesToAdd": []string{"orders/read"}},
+			"groupOverrideDetails":  map[string]any{"groupsToOverride": groups}}}}
+	})
+	triggers := startServer(t, append(fn.Flags(), "--token-issuer", "aws")...)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -48,7 +64,9 @@ func TestJSClients(t *testing.T) {
 	cmd.Dir = "../.."
 	// The machine's environment less anything that could point the SDK elsewhere or change
 	// what the server URL is; the script sets its own credentials and region.
-	env := []string{"COGNATE_URL=" + s.URL, "COGNATE_AWS_URL=" + awsIssuer.URL}
+	env := []string{"COGNATE_URL=" + s.URL, "COGNATE_AWS_URL=" + awsIssuer.URL,
+		"COGNATE_TRIGGER_URL=" + triggers.URL, "COGNATE_TRIGGER_ARN=" + fnArnPrefix + "pre-token",
+		"COGNATE_FN_URL=" + fn.URL, "COGNATE_KMS_KEY=" + fnKMSKey}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(k, "AWS_") || strings.HasPrefix(k, "COGNATE_") || strings.HasPrefix(k, "NODE_") {
@@ -70,4 +88,19 @@ func TestJSClients(t *testing.T) {
 		t.Fatalf("node --test: %v\n%s", err, out)
 	}
 	t.Logf("node --test %s:\n%s", strings.Join(files, " "), out)
+	if calls := fn.Calls(t); len(calls) == 0 {
+		t.Errorf("the PreTokenGeneration function was never invoked")
+	}
+	// The KMS calls, on the server side: cognate's GenerateDataKey under the pool's key, then
+	// the sender's Decrypt of the data key it made.
+	var ops []string
+	for _, c := range fn.KMSCalls() {
+		if c.KeyID != fnKMSKey {
+			t.Errorf("KMS %s of key %q, want %q", c.Op, c.KeyID, fnKMSKey)
+		}
+		ops = append(ops, c.Op)
+	}
+	if !slices.Equal(ops, []string{"GenerateDataKey", "Decrypt"}) {
+		t.Errorf("KMS calls %v, want GenerateDataKey then Decrypt", ops)
+	}
 }

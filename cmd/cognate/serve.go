@@ -174,6 +174,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	invoker, encrypter, err := triggers(c)
+	if err != nil {
+		return err
+	}
 	tlsConf, fingerprint, err := tlsConfig(c)
 	if err != nil {
 		return err
@@ -202,7 +206,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master, Observer: meters,
 		PublicURL: publicURL, TokenIssuer: c.TokenIssuer,
 		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota,
-		Federator: &oidc.Client{}}
+		Federator: &oidc.Client{}, TriggerTimeout: c.TriggerTimeout}
+	if invoker != nil {
+		opts.Invoker = invoker
+	}
+	if encrypter != nil {
+		opts.Encrypter = encrypter
+	}
 	if controls != nil {
 		opts.Now, opts.FixedCode = controls.Clock.Now, c.FixedCode
 	}

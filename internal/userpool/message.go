@@ -47,15 +47,15 @@ const (
 	recoveryMessage                        // forgot password
 )
 
-// codeMessage composes the message that carries a code to attr's value to, with the
-// pool's template.
-func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, code, trigger string, kind codeMessage, now time.Time) (*Message, error) {
+// codeMessage composes the message that carries the code of d, with the pool's template.
+func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code string, now time.Time) (*Message, error) {
+	u, attr, to, trigger := d.user, d.attr, d.to, "CustomMessage_"+d.source
 	t := p.Doc.VerificationMessageTemplate
 	if t == nil {
 		t = &VerificationMessageTemplateType{}
 	}
 	defaultText := "Your verification code is {####}."
-	if kind == recoveryMessage {
+	if d.kind == recoveryMessage {
 		defaultText = "Your password reset code is {####}"
 	}
 	medium, subject, body := "EMAIL", firstSet(t.EmailSubject, p.Doc.EmailVerificationSubject, "Your verification code"),
@@ -63,15 +63,26 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 	if attr == "phone_number" {
 		medium, subject, body = "SMS", "", firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
 	}
+	byLink := d.link && medium == "EMAIL" && deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK"
+	if byLink {
+		subject, body = firstSet(t.EmailSubjectByLink, "Your verification link"),
+			firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")
+	}
+	// The pool's CustomMessage function may reword the message; the code goes in after it.
+	cm, err := s.runCustomMessage(ctx, p, u, d.source, d.clientID, d.metadata, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := cm.apply(medium, &subject, &body, byLink); err != nil {
+		return nil, err
+	}
 	var html string
-	if clientID, ok := ctx.Value(linkClientKey{}).(string); ok && medium == "EMAIL" &&
-		deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK" {
+	if clientID := d.clientID; byLink {
 		// Sign-up by link: the {##text##} of EmailMessageByLink becomes a link to cognate's
 		// confirmUser page, which confirms with the code it carries.
 		link := s.publicURL + "/confirmUser?" + url.Values{
 			"client_id": {clientID}, "user_name": {u.Username}, "confirmation_code": {code}}.Encode()
-		subject = firstSet(t.EmailSubjectByLink, "Your verification link")
-		tmpl := firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")
+		tmpl := body
 		text := linkPattern.ReplaceAllString(tmpl, "$1: "+link)
 		html = linkPattern.ReplaceAllStringFunc(tmpl, func(m string) string {
 			return `<a href="` + htmlpkg.EscapeString(link) + `">` + htmlpkg.EscapeString(linkPattern.FindStringSubmatch(m)[1]) + `</a>`
@@ -83,7 +94,7 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, u *User, attr, to, c
 		msg.HTML = html
 		return msg, nil
 	}
-	body = strings.NewReplacer("{####}", code, "{username}", u.Username).Replace(body)
+	body = strings.NewReplacer(codeParameter, code, usernameParameter, u.Username).Replace(body)
 	m, err := s.newMessage(p, u, medium, to, subject, body, trigger, now)
 	if err == nil && medium == "EMAIL" && htmlTag.MatchString(body) {
 		// Cognito templates may hold HTML: the mail then carries it, with a text part made
@@ -98,14 +109,6 @@ var htmlTag = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 
 // linkPattern is the {##text##} placeholder of EmailMessageByLink.
 var linkPattern = regexp.MustCompile(`\{##(.*?)##\}`)
-
-type linkClientKey struct{}
-
-// withLinkClient marks a request whose sign-up code may go out as a confirmation link: the
-// link names the app client the user signed up with.
-func withLinkClient(ctx context.Context, clientID string) context.Context {
-	return context.WithValue(ctx, linkClientKey{}, clientID)
-}
 
 func firstSet(values ...any) string {
 	for _, v := range values {

@@ -382,7 +382,7 @@ func (s *Service) HostedSignIn(ctx context.Context, r AuthorizeRequest, username
 	}
 	now := s.clock()
 	p, c := a.Client.pool, a.Client.client
-	u, err := s.checkPassword(ctx, p, c, username, password, now)
+	u, err := s.checkPassword(ctx, p, c, username, password, nil, now)
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ func (s *Service) grantAuthorization(ctx context.Context, a *Authorization, u *U
 	r := a.Request
 	if r.ResponseType == "token" {
 		res, err := s.startGrantSession(ctx, a.Client.pool, a.Client.client, u, authTime, now,
-			&grant{Scopes: a.Scopes, Nonce: r.Nonce}, false)
+			&grant{Scopes: a.Scopes, Nonce: r.Nonce}, false, tokenEvent{source: "TokenGeneration_HostedAuth"})
 		if err != nil {
 			return "", err
 		}

@@ -151,7 +151,7 @@ func (s *Service) redeemCode(ctx context.Context, p *Pool, c *Client, form url.V
 	if err != nil {
 		return nil, err
 	}
-	return s.startGrantSession(ctx, p, c, u, ac.AuthTime, now, &grant{Scopes: scopes, Nonce: ac.Nonce}, true)
+	return s.startGrantSession(ctx, p, c, u, ac.AuthTime, now, &grant{Scopes: scopes, Nonce: ac.Nonce}, true, tokenEvent{source: "TokenGeneration_HostedAuth"})
 }
 
 func (s *Service) refreshGrant(ctx context.Context, p *Pool, c *Client, form url.Values, now time.Time) (*AuthenticationResultType, error) {
@@ -177,7 +177,7 @@ func (s *Service) refreshGrant(ctx context.Context, p *Pool, c *Client, form url
 		}
 		g = &grant{Scopes: scopes} // a refreshed ID token carries no nonce
 	}
-	return s.mintGrantTokens(ctx, p, c, u, sess, false, now, g)
+	return s.mintGrantTokens(ctx, p, c, u, sess, false, now, g, tokenEvent{source: "TokenGeneration_RefreshTokens"})
 }
 
 // clientCredentialsClaims are the claims of a machine-to-machine access token: the client

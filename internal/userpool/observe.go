@@ -1,9 +1,6 @@
 package userpool
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // Observer is told of the events operators count that only the domain sees. Counts of
 // requests, limit refusals and deliveries are read at the edges (the handler, the store);
@@ -13,24 +10,6 @@ type Observer interface {
 	// trigger source (PostConfirmation_ConfirmForgotPassword, …) and its outcome: "ok",
 	// "failed" (the function threw or answered an error) or "unreachable".
 	TriggerInvoked(source, outcome string)
-}
-
-// invoke calls a trigger function through the Invoker and tells the Observer how it went.
-// Every trigger call goes through it.
-func (s *Service) invoke(ctx context.Context, source, arn string, event, out any) error {
-	err := s.invoker.Invoke(ctx, arn, event, out)
-	if s.observer != nil {
-		var te *TriggerError
-		outcome := "ok"
-		switch {
-		case errors.As(err, &te):
-			outcome = "failed"
-		case err != nil:
-			outcome = "unreachable"
-		}
-		s.observer.TriggerInvoked(source, outcome)
-	}
-	return err
 }
 
 // HashQueue returns how many password hashes wait for one of the bounded hashing slots.

@@ -20,21 +20,13 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 		return s.resendInvitation(ctx, p, in)
 	}
 	now := s.clock()
-	sub, err := s.newUUID()
+	u, err := s.newUser(p, deref(in.Username), in.UserAttributes, StatusForceChangePassword, now)
 	if err != nil {
 		return nil, err
 	}
-	u := &User{PoolID: p.ID, Sub: sub, Status: StatusForceChangePassword, Enabled: true, CreatedAt: now, ModifiedAt: now}
-	var attrs []AttributeType
-	if u.Username, attrs, err = signInName(p, deref(in.Username), sub, in.UserAttributes); err != nil {
+	if _, err := s.preSignUp(ctx, p, u, "PreSignUp_AdminCreateUser", "", in.ValidationData, in.ClientMetadata); err != nil {
 		return nil, err
 	}
-	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
-		return nil, err
-	}
-	u.Key = p.userKey(u.Username)
-	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
-	applyAttributes(p, u, attrs)
 	password := deref(in.TemporaryPassword)
 	if password == "" {
 		if password, err = temporaryPassword(s.rand, p.Doc.Policies.PasswordPolicy); err != nil {
@@ -51,7 +43,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 
 	if deref(in.MessageAction) != "SUPPRESS" {
 		// The invitation is queued in the same transaction as the user it invites.
-		if u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, now); err != nil {
+		if u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now); err != nil {
 			return nil, err
 		}
 	}
@@ -80,6 +72,27 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	}
 	out := userType(u, nil)
 	return &AdminCreateUserResponse{User: &out}, nil
+}
+
+// newUser makes a user an administrator (or a migration) creates: its sub, its username
+// from the name given (signInName), its attributes checked against the pool's schema.
+func (s *Service) newUser(p *Pool, typed string, given []AttributeType, status string, now time.Time) (*User, error) {
+	sub, err := s.newUUID()
+	if err != nil {
+		return nil, err
+	}
+	u := &User{PoolID: p.ID, Sub: sub, Status: status, Enabled: true, CreatedAt: now, ModifiedAt: now}
+	var attrs []AttributeType
+	if u.Username, attrs, err = signInName(p, typed, sub, given); err != nil {
+		return nil, err
+	}
+	if err := checkAttributes(p, u, attrs, attrsCreate); err != nil {
+		return nil, err
+	}
+	u.Key = p.userKey(u.Username)
+	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
+	applyAttributes(p, u, attrs)
+	return u, nil
 }
 
 // takeAliases prepares the writes that strip u's aliases from the users holding them now.
@@ -130,7 +143,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 		if err := s.storePassword(ctx, p, u, password, now); err != nil {
 			return err
 		}
-		u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, now)
+		u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now)
 		outbox = u.Outbox
 		return err
 	})
@@ -145,8 +158,13 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 }
 
 // invitation composes the welcome message with the temporary password for each medium
-// asked for (SMS when none is) for which the user has a destination.
-func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, now time.Time) ([]*Message, error) {
+// asked for (SMS when none is) for which the user has a destination, as the pool's
+// CustomMessage function words it (CustomMessage_AdminCreateUser) when it has one.
+func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, metadata map[string]string, now time.Time) ([]*Message, error) {
+	cm, err := s.runCustomMessage(ctx, p, u, "AdminCreateUser", "", metadata, true)
+	if err != nil {
+		return nil, err
+	}
 	if len(mediums) == 0 {
 		mediums = []string{"SMS"}
 	}
@@ -167,6 +185,9 @@ func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password str
 		to, ok := u.attr(attr)
 		if !ok {
 			continue
+		}
+		if err := cm.apply(medium, &subject, &body, false); err != nil {
+			return nil, err
 		}
 		m, err := s.newMessage(p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
 		if err != nil {

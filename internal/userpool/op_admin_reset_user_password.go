@@ -31,7 +31,7 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, in *AdminResetUser
 		if attr == "" {
 			err = s.store.SaveUsers(ctx, change)
 		} else {
-			_, err = s.sendRecoveryCode(ctx, p, u, attr, now, &issue{users: []UserWrite{change}})
+			_, err = s.sendRecoveryCode(ctx, p, u, attr, "", in.ClientMetadata, now, &issue{users: []UserWrite{change}})
 		}
 		if errors.Is(err, ErrNotFound) {
 			return userNotFound()

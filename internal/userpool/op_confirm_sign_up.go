@@ -88,6 +88,11 @@ func (s *Service) confirmSignUp(ctx context.Context, p *Pool, c *Client, in *Con
 	case err != nil:
 		return nil, err
 	}
+	// The pool's PostConfirmation function runs once the confirmation is committed; its
+	// failure is the answer, and the confirmation stands (spec §6.4).
+	if err := s.postConfirmation(ctx, p, c, u, "PostConfirmation_ConfirmSignUp", in.ClientMetadata); err != nil {
+		return nil, err
+	}
 	// The Session signs the user in once with InitiateAuth USER_AUTH (Amplify's autoSignIn),
 	// whether or not the request handed on SignUp's.
 	sess, err := s.signUpSession(p, c, u, challengeSignedUp, now)

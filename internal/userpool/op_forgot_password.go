@@ -37,6 +37,20 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
 	u, err := s.findUser(ctx, p, typed)
+	var migrated *User
+	if errors.Is(err, ErrNotFound) {
+		// A user not yet in the pool may be migrated by the pool's UserMigration function
+		// (UserMigration_ForgotPassword); it is written with the code, so that a request
+		// that fails after the function answered creates nobody.
+		if migrated, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now); err != nil {
+			return nil, err
+		}
+		if migrated != nil {
+			u = migrated
+		} else {
+			err = ErrNotFound
+		}
+	}
 	if errors.Is(err, ErrNotFound) {
 		if hide {
 			return simulated(nil)
@@ -65,6 +79,15 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		return nil, notAuthorized("User password cannot be reset in the current state.") // spec §2.2 [I]: AWS's text is unknown
 	}
 	if attr == "" {
+		if migrated != nil {
+			// The DG: "a user must have either a verified email address or a verified phone
+			// number" for the reset to proceed; none is created, and a client that hides
+			// existence answers as for a name that is no user [I].
+			if hide {
+				return simulated(nil)
+			}
+			return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
+		}
 		if hide {
 			return simulated(u)
 		}
@@ -73,8 +96,16 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	// The request's count, its code, the message and the auth event are one write.
 	is := &issue{event: s.authEvent(p, u, "ForgotPassword", "Pass", decision, ip, now)}
 	is.limit(requestLimit(u.Sub), errAttemptLimit)
-	d, err := s.sendRecoveryCode(ctx, p, u, attr, now, is)
-	if err != nil {
+	if migrated != nil {
+		is.users = append(is.users, UserWrite{User: migrated, New: true})
+	}
+	d, err := s.sendRecoveryCode(ctx, p, u, attr, c.ID, in.ClientMetadata, now, is)
+	switch {
+	case migrated != nil && errors.Is(err, ErrAliasConflict):
+		return nil, s.aliasExists(ctx, p, migrated)
+	case migrated != nil && errors.Is(err, ErrConflict):
+		return nil, newError("UsernameExistsException", "User account already exists")
+	case err != nil:
 		return nil, err
 	}
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil

@@ -28,7 +28,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFr
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.mintGrantTokens(ctx, p, c, u, sess, false, now, g)
+	res, err := s.mintGrantTokens(ctx, p, c, u, sess, false, now, g, tokenEvent{source: "TokenGeneration_RefreshTokens", metadata: in.ClientMetadata})
 	if err != nil {
 		return nil, err
 	}

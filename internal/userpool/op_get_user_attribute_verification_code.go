@@ -6,7 +6,7 @@ import "context"
 // phone number; at most 5 an hour.
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeRequest) (*GetUserAttributeVerificationCodeResponse, error) {
 	now := s.clock()
-	p, u, _, err := s.authorize(ctx, deref(in.AccessToken), now)
+	p, u, claims, err := s.authorize(ctx, deref(in.AccessToken), now)
 	if err != nil {
 		return nil, err
 	}
@@ -21,7 +21,8 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, in *GetU
 		return nil, err
 	}
 	to, _ := u.attr(attr)
-	d, err := s.deliverCode(ctx, p, u, purposeVerify(attr), verifyCodeTTL, attr, to, "CustomMessage_VerifyUserAttribute", verificationMessage, now, nil)
+	d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purposeVerify(attr), ttl: verifyCodeTTL, kind: verificationMessage,
+		attr: attr, to: to, source: "VerifyUserAttribute", clientID: claims.ClientID, metadata: in.ClientMetadata}, now)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,8 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 		return nil, err
 	}
 	to, _ := u.attr(attr)
-	d, err := s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to, "CustomMessage_ResendCode", verificationMessage, now, nil)
+	d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purposeSignUp, ttl: signUpCodeTTL, kind: verificationMessage, attr: attr, to: to,
+		source: "ResendCode", clientID: c.ID, metadata: in.ClientMetadata, link: true}, now)
 	if err != nil {
 		return nil, err
 	}

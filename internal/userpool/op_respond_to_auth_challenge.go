@@ -6,7 +6,7 @@ import "context"
 // NEW_PASSWORD_REQUIRED, or SELECT_CHALLENGE of USER_AUTH.
 func (s *Service) RespondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeRequest) (*RespondToAuthChallengeResponse, error) {
 	out, err := s.respondAuth(ctx, &authRequest{clientID: deref(in.ClientId), flow: deref(in.ChallengeName),
-		params: in.ChallengeResponses, session: deref(in.Session)})
+		params: in.ChallengeResponses, session: deref(in.Session), metadata: in.ClientMetadata})
 	if err != nil {
 		return nil, err
 	}

@@ -43,17 +43,27 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpRequest) (*SignUpRespons
 	u.Key = p.userKey(u.Username)
 	u.Attributes = []Attribute{{Name: "sub", Value: sub}}
 	applyAttributes(p, u, attrs)
+	// The pool's PreSignUp function may confirm the user and verify its email or phone; the
+	// user is not written until it has answered.
+	confirmed, err := s.preSignUp(ctx, p, u, "PreSignUp_SignUp", c.ID, in.ValidationData, in.ClientMetadata)
+	if err != nil {
+		return nil, err
+	}
+	if confirmed {
+		u.Status = StatusConfirmed
+	}
 	if err := s.storePassword(ctx, p, u, password, now); err != nil {
 		return nil, err
 	}
 	p.computeAliases(u)
 	// The user and its sign-up code (with the message carrying it) are one write.
-	out := &SignUpResponse{UserConfirmed: ptr(false), UserSub: ptr(sub)}
+	out := &SignUpResponse{UserConfirmed: ptr(confirmed), UserSub: ptr(sub)}
 	create := UserWrite{User: u, New: true}
-	if attr := signUpDestination(p, u); attr != "" {
+	if attr := signUpDestination(p, u); attr != "" && !confirmed {
 		to, _ := u.attr(attr)
-		out.CodeDeliveryDetails, err = s.deliverCode(withLinkClient(ctx, c.ID), p, u, purposeSignUp, signUpCodeTTL, attr, to,
-			"CustomMessage_SignUp", verificationMessage, now, &issue{users: []UserWrite{create}})
+		out.CodeDeliveryDetails, err = s.deliverCode(ctx, p, delivery{user: u, purpose: purposeSignUp, ttl: signUpCodeTTL, kind: verificationMessage,
+			attr: attr, to: to, source: "SignUp", clientID: c.ID, metadata: in.ClientMetadata, link: true,
+			is: &issue{users: []UserWrite{create}}}, now)
 	} else {
 		err = s.store.SaveUsers(ctx, create)
 	}

@@ -13,8 +13,9 @@ import (
 func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttributesRequest) (*UpdateUserAttributesResponse, error) {
 	var toVerify []string
 	var pending map[string]string
+	var client string
 	p, u, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
-		toVerify, pending = nil, map[string]string{}
+		toVerify, pending, client = nil, map[string]string{}, clientID
 		var names []string
 		for _, a := range in.UserAttributes {
 			names = append(names, deref(a.Name))
@@ -69,7 +70,8 @@ func (s *Service) UpdateUserAttributes(ctx context.Context, in *UpdateUserAttrib
 			// its own: only a code sent to the new value can put it in place.
 			to, purpose = v, purposeVerifyNew(attr)
 		}
-		d, err := s.deliverCode(ctx, p, u, purpose, verifyCodeTTL, attr, to, "CustomMessage_UpdateUserAttribute", verificationMessage, now, nil)
+		d, err := s.deliverCode(ctx, p, delivery{user: u, purpose: purpose, ttl: verifyCodeTTL, kind: verificationMessage, attr: attr, to: to,
+			source: "UpdateUserAttribute", clientID: client, metadata: in.ClientMetadata}, now)
 		if err != nil {
 			return nil, err
 		}

@@ -139,21 +139,54 @@ func (s *Service) writeIssue(ctx context.Context, p *Pool, is *issue, c *Code, m
 	return nil
 }
 
-// deliverCode makes a new code for the user and purpose (replacing any earlier one) and
-// writes it with the message that carries it to attr's value to, and what is (when not
-// nil) counts and records, in one transaction.
-func (s *Service) deliverCode(ctx context.Context, p *Pool, u *User, purpose string, ttl time.Duration, attr, to, trigger string, kind codeMessage, now time.Time, is *issue) (*CodeDeliveryDetailsType, error) {
+// delivery is one code going out, as the operation that sends it names it: what (a code
+// for purpose, valid ttl, in the text of kind), to whom (the user, at attr's value to), why
+// (the trigger source's operation part: "ForgotPassword", "SignUp", ...) and for which
+// request (the app client, the caller's ClientMetadata, passed to triggers unchanged and
+// never stored).
+type delivery struct {
+	user     *User
+	purpose  string
+	ttl      time.Duration
+	kind     codeMessage
+	attr, to string
+	// source is the operation the message answers, as trigger sources end:
+	// CustomMessage_<source>, CustomEmailSender_<source>.
+	source string
+	// clientID is the app client of the request ("" for an administrator's).
+	clientID string
+	// metadata is the request's ClientMetadata.
+	metadata map[string]string
+	// link lets a sign-up code go out as a confirmation link naming clientID, when the
+	// pool's template asks for one.
+	link bool
+	// is is what the code's write also counts and records (nil: nothing more).
+	is *issue
+}
+
+// deliverCode makes a new code for d (replacing any earlier one for the user and purpose)
+// and writes it with the message that carries it, and what d.is counts and records, in one
+// transaction.
+func (s *Service) deliverCode(ctx context.Context, p *Pool, d delivery, now time.Time) (*CodeDeliveryDetailsType, error) {
+	u := d.user
 	code, err := s.newCode()
 	if err != nil {
 		return nil, err
 	}
-	c := &Code{PoolID: u.PoolID, UserSub: u.Sub, Purpose: purpose, MAC: s.codeMAC(u.PoolID, u.Sub, purpose, code),
-		CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	m, err := s.codeMessage(ctx, p, u, attr, to, code, trigger, kind, now)
+	c := &Code{PoolID: u.PoolID, UserSub: u.Sub, Purpose: d.purpose, MAC: s.codeMAC(u.PoolID, u.Sub, d.purpose, code),
+		CreatedAt: now, ExpiresAt: now.Add(d.ttl)}
+	if sent, err := s.customSend(ctx, p, d, c, code, now); sent || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return deliveryDetails(d.attr, d.to), nil
+	}
+	m, err := s.codeMessage(ctx, p, d, code, now)
 	if err != nil {
 		return nil, err
 	}
-	m.Code = &CodeRef{UserSub: u.Sub, Purpose: purpose, MAC: c.MAC, ExpiresAt: c.ExpiresAt}
+	m.Code = &CodeRef{UserSub: u.Sub, Purpose: d.purpose, MAC: c.MAC, ExpiresAt: c.ExpiresAt}
+	is := d.is
 	if is == nil {
 		is = &issue{}
 	}
@@ -164,7 +197,7 @@ func (s *Service) deliverCode(ctx context.Context, p *Pool, u *User, purpose str
 	if err := s.deliverNow(ctx, m); err != nil {
 		return nil, err
 	}
-	return deliveryDetails(attr, to), nil
+	return deliveryDetails(d.attr, d.to), nil
 }
 
 // deliverNow, in fail-fast mode, makes the one attempt at a queued message that decides the

@@ -66,10 +66,12 @@ func (p *Pool) recoverySubject(u *User, typed string) string {
 }
 
 // sendRecoveryCode issues a recovery code (the newest wins) and sends it to attr, with what
-// is counts and records in the same transaction.
-func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr string, now time.Time, is *issue) (*CodeDeliveryDetailsType, error) {
+// is counts and records in the same transaction. clientID and metadata are the request's
+// app client ("" for an administrator's) and ClientMetadata.
+func (s *Service) sendRecoveryCode(ctx context.Context, p *Pool, u *User, attr, clientID string, metadata map[string]string, now time.Time, is *issue) (*CodeDeliveryDetailsType, error) {
 	to, _ := u.attr(attr)
-	return s.deliverCode(ctx, p, u, purposeRecovery, recoveryCodeTTL, attr, to, "CustomMessage_ForgotPassword", recoveryMessage, now, is)
+	return s.deliverCode(ctx, p, delivery{user: u, purpose: purposeRecovery, ttl: recoveryCodeTTL, kind: recoveryMessage,
+		attr: attr, to: to, source: "ForgotPassword", clientID: clientID, metadata: metadata, is: is}, now)
 }
 
 // requestLimit is the limit of recovery requests a subject may make in a window.

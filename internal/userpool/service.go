@@ -67,6 +67,12 @@ type Options struct {
 	// Invoker calls Lambda triggers. Nil: triggers are not called (and a warning is logged
 	// where a pool configures one).
 	Invoker Invoker
+	// TriggerTimeout bounds each try of a synchronous trigger. Default (and AWS's, which
+	// cannot be changed there) DefaultTriggerTimeout, 5 s; tests shorten it.
+	TriggerTimeout time.Duration
+	// Encrypter encrypts the codes custom sender triggers get. Nil: a pool with a custom
+	// sender cannot send codes (UnexpectedLambdaException says why).
+	Encrypter CodeEncrypter
 	// Observer is told of trigger invocations, for metrics. Nil: nobody.
 	Observer Observer
 }
@@ -89,20 +95,22 @@ type keys struct {
 
 // Service carries out the Cognito operations. It is safe for concurrent use.
 type Service struct {
-	store     Store
-	region    string
-	account   string
-	publicURL string // without a trailing slash
-	awsIssuer bool
-	now       func() time.Time
-	rand      io.Reader
-	log       *slog.Logger
-	passwords *Hasher
-	keys      keys
-	signers   signers
-	invoker   Invoker
-	observer  Observer
-	federator Federator
+	store          Store
+	region         string
+	account        string
+	publicURL      string // without a trailing slash
+	awsIssuer      bool
+	now            func() time.Time
+	rand           io.Reader
+	log            *slog.Logger
+	passwords      *Hasher
+	keys           keys
+	signers        signers
+	invoker        Invoker
+	triggerTimeout time.Duration
+	encrypter      CodeEncrypter
+	observer       Observer
+	federator      Federator
 
 	email, sms      Channel
 	failFast        bool
@@ -129,6 +137,8 @@ func New(store Store, opts Options) *Service {
 		rand:            opts.Rand,
 		log:             opts.Logger,
 		invoker:         opts.Invoker,
+		triggerTimeout:  opts.TriggerTimeout,
+		encrypter:       opts.Encrypter,
 		observer:        opts.Observer,
 		federator:       opts.Federator,
 	}
@@ -140,6 +150,9 @@ func New(store Store, opts Options) *Service {
 	}
 	if s.publicURL == "" {
 		s.publicURL = "http://127.0.0.1:9229"
+	}
+	if s.triggerTimeout <= 0 {
+		s.triggerTimeout = DefaultTriggerTimeout
 	}
 	if s.now == nil {
 		s.now = time.Now

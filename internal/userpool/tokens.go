@@ -201,16 +201,27 @@ type grant struct {
 	Nonce  string   `json:"n,omitempty"`
 }
 
+// claimsMap is a token's claims as a map, so that a PreTokenGeneration function's
+// additions can join them.
+func claimsMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}
+
 // apiScope is the scope of the access tokens the API's sign-ins mint.
 const apiScope = "aws.cognito.signin.user.admin"
 
 // mintTokens makes the access and ID tokens of a session, and its refresh token when asked.
-func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time) (*AuthenticationResultType, error) {
-	return s.mintGrantTokens(ctx, p, c, u, sess, withRefresh, now, nil)
+func (s *Service) mintTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time, te tokenEvent) (*AuthenticationResultType, error) {
+	return s.mintGrantTokens(ctx, p, c, u, sess, withRefresh, now, nil, te)
 }
 
 // mintGrantTokens is mintTokens for an OAuth 2.0 grant (g nil: the API's sign-in).
-func (s *Service) mintGrantTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time, g *grant) (*AuthenticationResultType, error) {
+func (s *Service) mintGrantTokens(ctx context.Context, p *Pool, c *Client, u *User, sess *Session, withRefresh bool, now time.Time, g *grant, te tokenEvent) (*AuthenticationResultType, error) {
 	keys, err := s.signingKeys(ctx)
 	if err != nil {
 		return nil, err
@@ -224,6 +235,23 @@ func (s *Service) mintGrantTokens(ctx context.Context, p *Pool, c *Client, u *Us
 	for _, g := range groups {
 		names = append(names, g.Name)
 	}
+	scope := apiScope
+	if g != nil {
+		scope = strings.Join(g.Scopes, " ")
+	}
+	// The pool's PreTokenGeneration function may change the groups, the claims and (from
+	// V2_0) the access token's scopes; never what makes a token valid (protectedClaims).
+	o, err := s.preTokenGeneration(ctx, p, c, u, names, strings.Fields(scope), te)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		o = &tokenOverrides{}
+	}
+	if o.groupsSet {
+		names = o.groups
+	}
+	scope = o.applyScopes(scope)
 	units := c.Doc.TokenValidityUnits
 	if units == nil {
 		units = &TokenValidityUnitsType{}
@@ -240,15 +268,16 @@ func (s *Service) mintGrantTokens(ctx context.Context, p *Pool, c *Client, u *Us
 	if err != nil {
 		return nil, err
 	}
-	scope := apiScope
-	if g != nil {
-		scope = strings.Join(g.Scopes, " ")
-	}
-	access, err := token.Sign(accessKey(keys), accessClaims{
+	ac, err := claimsMap(accessClaims{
 		Sub: u.Sub, Groups: names, Iss: iss, ClientID: c.ID, OriginJTI: sess.ID, EventID: eventID,
 		TokenUse: "access", Scope: scope, AuthTime: sess.AuthTime.Unix(),
 		Exp: now.Add(accessTTL).Unix(), Iat: now.Unix(), JTI: ajti, Username: u.Username,
 	})
+	if err != nil {
+		return nil, err
+	}
+	applyClaims(ac, o.accessAdd, o.accessSuppress)
+	access, err := token.Sign(accessKey(keys), ac)
 	if err != nil {
 		return nil, err
 	}
@@ -278,6 +307,7 @@ func (s *Service) mintGrantTokens(ctx context.Context, p *Pool, c *Client, u *Us
 			id[a.Name] = a.Value
 		}
 	}
+	applyClaims(id, o.idAdd, o.idSuppress)
 	if g != nil {
 		// The hosted sign-in's claims (spec §12.1): the authorize request's nonce, and
 		// at_hash, the left half of the access token's SHA-256 (OpenID Connect Core 3.3.2.11).
@@ -346,13 +376,13 @@ func readable(c *Client, name string) bool {
 
 // startSession records a new sign-in and mints its tokens.
 // The counters of clear are forgotten in the same write.
-func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User, now time.Time, clear ...Counter) (*AuthenticationResultType, error) {
-	return s.startGrantSession(ctx, p, c, u, now, now, nil, true, clear...)
+func (s *Service) startSession(ctx context.Context, p *Pool, c *Client, u *User, now time.Time, te tokenEvent, clear ...Counter) (*AuthenticationResultType, error) {
+	return s.startGrantSession(ctx, p, c, u, now, now, nil, true, te, clear...)
 }
 
 // startGrantSession records a sign-in made at authTime and mints its tokens, for the API
 // (g nil) or an OAuth 2.0 grant; withRefresh false for the implicit grant, which gets none.
-func (s *Service) startGrantSession(ctx context.Context, p *Pool, c *Client, u *User, authTime, now time.Time, g *grant, withRefresh bool, clear ...Counter) (*AuthenticationResultType, error) {
+func (s *Service) startGrantSession(ctx context.Context, p *Pool, c *Client, u *User, authTime, now time.Time, g *grant, withRefresh bool, te tokenEvent, clear ...Counter) (*AuthenticationResultType, error) {
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, err
@@ -366,7 +396,7 @@ func (s *Service) startGrantSession(ctx context.Context, p *Pool, c *Client, u *
 	if err := s.store.StartSession(ctx, sess, clear...); err != nil {
 		return nil, err
 	}
-	return s.mintGrantTokens(ctx, p, c, u, sess, withRefresh, now, g)
+	return s.mintGrantTokens(ctx, p, c, u, sess, withRefresh, now, g, te)
 }
 
 var (

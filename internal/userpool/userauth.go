@@ -112,11 +112,11 @@ func (s *Service) passwordFactor(ctx context.Context, p *Pool, c *Client, userna
 	if password == "" {
 		return nil, invalidParameter("Missing required parameter PASSWORD")
 	}
-	u, err := s.checkPassword(ctx, p, c, username, password, now)
+	u, err := s.checkPassword(ctx, p, c, username, password, nil, now)
 	if err != nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, p, c, u, now)
+	return s.afterPassword(ctx, p, c, u, nil, now)
 }
 
 // srpFactor is the PASSWORD_SRP factor: the first step of USER_SRP_AUTH.
@@ -124,7 +124,7 @@ func (s *Service) srpFactor(ctx context.Context, p *Pool, c *Client, username, s
 	if srpA == "" {
 		return nil, invalidParameter("Missing required parameter SRP_A")
 	}
-	return s.srpChallenge(ctx, p, c, username, srpA, now)
+	return s.srpChallenge(ctx, p, c, username, srpA, nil, now)
 }
 
 // selectChallenge carries out RespondToAuthChallenge SELECT_CHALLENGE (and PASSWORD or
@@ -183,13 +183,7 @@ func (s *Service) signInAfterSignUp(ctx context.Context, p *Pool, c *Client, use
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.findUser(ctx, p, username)
-	if errors.Is(err, ErrNotFound) {
-		if c.preventsEnumeration() {
-			return nil, errIncorrect
-		}
-		return nil, userNotFound()
-	}
+	u, err := s.signInUser(ctx, p, c, username)
 	if err != nil {
 		return nil, err
 	}
@@ -205,5 +199,5 @@ func (s *Service) signInAfterSignUp(ctx context.Context, p *Pool, c *Client, use
 	if err := s.useOnce(ctx, p.ID, []byte(raw), 15*time.Minute, now); err != nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, p, c, u, now)
+	return s.afterPassword(ctx, p, c, u, nil, now)
 }
