@@ -239,6 +239,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		svc.RunDispatcher(dispatchCtx, time.Second)
 	}()
 	defer func() { stopDispatch(); <-dispatched }()
+	// Import jobs run in the background too; a job still running at shutdown ends Failed.
+	importCtx, stopImports := context.WithCancel(context.Background())
+	imported := make(chan struct{})
+	go func() {
+		defer close(imported)
+		svc.RunImports(importCtx)
+	}()
+	defer func() { stopImports(); <-imported }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
