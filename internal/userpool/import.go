@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,7 +44,7 @@ const (
 	tooManyFailedMsg    = "Too many users have failed or been skipped during the import."
 	stoppedMessage      = "The import job was stopped."
 	interruptedMessage  = "The import job was interrupted: cognate stopped before it finished. Create a new job to import the rest."
-	importBatchSize     = 1000                   // users written by one SaveUsers
+	importBatchSize     = 5000                   // users written by one SaveUsers
 	importProgressEvery = 250 * time.Millisecond // how often a running job writes its counts
 )
 
@@ -230,11 +231,13 @@ func (s *Service) interruptImport(r importRef) {
 
 // importRun is one job being carried out: its record as last written and its counts.
 type importRun struct {
-	s                         *Service
-	job                       *ImportJob
-	imported, skipped, failed int64
-	lastProgress              time.Time
-	stopRequested             bool
+	s   *Service
+	job *ImportJob
+	// The counts and the stop flag are shared by the goroutine that reads the file and the
+	// one that writes its users.
+	imported, skipped, failed atomic.Int64
+	stopRequested             atomic.Bool
+	lastProgress              time.Time // the writer's alone
 }
 
 // runImport carries out one job.
@@ -250,7 +253,7 @@ func (s *Service) runImport(ctx context.Context, r importRef) error {
 		return nil // stopped before it began
 	}
 	im := &importRun{s: s, job: j}
-	if err := im.save(ctx, jobInProgress); err != nil || im.stopRequested {
+	if err := im.save(ctx, jobInProgress); err != nil || im.stopRequested.Load() {
 		return im.end(ctx, err)
 	}
 	p, err := s.store.GetPool(ctx, r.poolID)
@@ -273,7 +276,7 @@ func (im *importRun) end(ctx context.Context, err error) error {
 	fin := context.WithoutCancel(ctx)
 	var bad *badFile
 	switch {
-	case im.stopRequested:
+	case im.stopRequested.Load():
 		return im.finish(fin, jobStopped, stoppedMessage)
 	case errors.As(err, &bad):
 		return im.finish(fin, jobFailed, bad.msg)
@@ -284,7 +287,7 @@ func (im *importRun) end(ctx context.Context, err error) error {
 	case err != nil:
 		im.finish(fin, jobFailed, "The import job failed: internal error.")
 		return err
-	case im.failed+im.skipped > im.imported:
+	case im.failed.Load()+im.skipped.Load() > im.imported.Load():
 		// Where AWS draws this line is not documented; in the observed case 32 of 46 failed.
 		return im.finish(fin, jobFailed, tooManyFailedMsg)
 	}
@@ -298,7 +301,7 @@ func (im *importRun) save(ctx context.Context, status string) error {
 	for try := 0; ; try++ {
 		j := im.job
 		j.Doc.Status = ptr(status)
-		j.Doc.ImportedUsers, j.Doc.SkippedUsers, j.Doc.FailedUsers = ptr(im.imported), ptr(im.skipped), ptr(im.failed)
+		j.Doc.ImportedUsers, j.Doc.SkippedUsers, j.Doc.FailedUsers = ptr(im.imported.Load()), ptr(im.skipped.Load()), ptr(im.failed.Load())
 		err := im.s.store.UpdateImportJob(ctx, j)
 		if !errors.Is(err, ErrConflict) || try == conflictTries {
 			return err
@@ -309,7 +312,7 @@ func (im *importRun) save(ctx context.Context, status string) error {
 		}
 		im.job = fresh
 		if st := deref(fresh.Doc.Status); st == jobStopping || st == jobStopped {
-			im.stopRequested = true
+			im.stopRequested.Store(true)
 			if isTerminal(status) {
 				continue // write the final status over the stop
 			}
@@ -334,7 +337,9 @@ type badFile struct{ msg string }
 
 func (b *badFile) Error() string { return b.msg }
 
-// importFile reads the file and writes its users, importBatch at a time.
+// importFile reads the file and writes its users, importBatchSize at a time. Reading and
+// writing overlap: while one batch is being committed the next is being made, so that the
+// rows' checks run while the store waits on the disk.
 func (im *importRun) importFile(ctx context.Context, p *Pool, data []byte) error {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
 	r.ReuseRecord = true
@@ -347,8 +352,38 @@ func (im *importRun) importFile(ctx context.Context, p *Pool, data []byte) error
 		return err
 	}
 	r.FieldsPerRecord = len(head)
-	batch := newImportBatch()
-	for {
+
+	full := make(chan *importBatch, 1)  // made, waiting to be written
+	empty := make(chan *importBatch, 2) // written, to be made again
+	empty <- newImportBatch()
+	empty <- newImportBatch()
+	var halt atomic.Bool // the writer met an error or a stop: read no further
+	written := make(chan error, 1)
+	go func() {
+		var err error
+		for b := range full {
+			if err == nil && !im.stopRequested.Load() {
+				if err = im.flush(ctx, b); err != nil || im.stopRequested.Load() {
+					halt.Store(true)
+				}
+			}
+			b.reset()
+			empty <- b
+		}
+		written <- err
+	}()
+	readErr := im.readRows(p, cols, r, full, empty, &halt)
+	close(full)
+	if err := <-written; err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readRows turns the file's rows into batches of users.
+func (im *importRun) readRows(p *Pool, cols *importColumns, r *csv.Reader, full chan<- *importBatch, empty <-chan *importBatch, halt *atomic.Bool) error {
+	batch := <-empty
+	for !halt.Load() {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -358,7 +393,7 @@ func (im *importRun) importFile(ctx context.Context, p *Pool, data []byte) error
 			if !errors.As(err, &pe) {
 				return err
 			}
-			im.failed++ // a row of the wrong width, or a malformed one
+			im.failed.Add(1) // a row of the wrong width, or a malformed one
 			if !errors.Is(pe.Err, csv.ErrFieldCount) && !errors.Is(pe.Err, csv.ErrQuote) && !errors.Is(pe.Err, csv.ErrBareQuote) {
 				return &badFile{fmt.Sprintf("The CSV file cannot be read: %v.", pe)}
 			}
@@ -369,22 +404,24 @@ func (im *importRun) importFile(ctx context.Context, p *Pool, data []byte) error
 		}
 		u, err := im.s.importedUser(p, cols, rec, batch.now)
 		if err != nil {
-			im.failed++
+			im.failed.Add(1)
 			continue
 		}
 		switch batch.add(u) {
 		case rowDuplicate:
-			im.skipped++
+			im.skipped.Add(1)
 		case rowAliasClash:
-			im.failed++
+			im.failed.Add(1)
 		}
 		if batch.size() == importBatchSize {
-			if err := im.flush(ctx, batch); err != nil || im.stopRequested {
-				return err
-			}
+			full <- batch
+			batch = <-empty
 		}
 	}
-	return im.flush(ctx, batch)
+	if batch.size() > 0 {
+		full <- batch
+	}
+	return nil
 }
 
 // flush writes the batch and reports progress now and then.
@@ -396,7 +433,6 @@ func (im *importRun) flush(ctx context.Context, b *importBatch) error {
 		if err := im.write(ctx, b.writes); err != nil {
 			return err
 		}
-		b.reset()
 	}
 	// The wall clock, not the service's: this paces writes, it is not a time of the job.
 	if now := time.Now(); now.Sub(im.lastProgress) >= importProgressEvery {
@@ -414,7 +450,7 @@ func (im *importRun) write(ctx context.Context, writes []UserWrite) error {
 	err := im.s.store.SaveUsers(ctx, writes...)
 	switch {
 	case err == nil:
-		im.imported += int64(len(writes))
+		im.imported.Add(int64(len(writes)))
 		return nil
 	case len(writes) > 1 && errors.Is(err, ErrConflict):
 		half := len(writes) / 2
@@ -423,10 +459,10 @@ func (im *importRun) write(ctx context.Context, writes []UserWrite) error {
 		}
 		return im.write(ctx, writes[half:])
 	case errors.Is(err, ErrAliasConflict):
-		im.failed++
+		im.failed.Add(1)
 		return nil
 	case errors.Is(err, ErrConflict):
-		im.skipped++
+		im.skipped.Add(1)
 		return nil
 	}
 	return err
