@@ -5,8 +5,12 @@ package main
 // through the real SDK, and what the imported users can do afterwards.
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -362,4 +366,43 @@ func TestImportJobLifecycle(t *testing.T) {
 	upload(t, aws.ToString(bj.PreSignedUrl), newCSVFile(t, c, bare).bytes())
 	_, err = c.StartUserImportJob(bg, &cip.StartUserImportJobInput{UserPoolId: aws.String(bare), JobId: bj.JobId})
 	wantCode(t, err, "PreconditionNotMetException")
+}
+
+// TestImportCommand runs cognate import against a server: plain progress lines (the test's
+// output is no terminal), the result on stdout, and the users in the pool.
+func TestImportCommand(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesEnabled, nil)
+	f := newCSVFile(t, s.Client, p.id)
+	for i := range 2500 {
+		f.add(importedUser(fmt.Sprintf("cli%04d", i)))
+	}
+	f.add(map[string]string{"cognito:username": "broken", "cognito:mfa_enabled": "false"}) // nothing verified
+	file := filepath.Join(t.TempDir(), "users.csv")
+	if err := os.WriteFile(file, f.bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(bg, []string{"import", file, "--pool", p.id, "--endpoint-url", s.URL, "--region", "us-east-1", "--poll", "20ms"},
+		noEnv, strings.NewReader(""), &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("cognate import: %v\nstderr:\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	if !regexp.MustCompile(`^import-[0-9A-Za-z]+ Succeeded: 2500 imported, 0 skipped, 1 failed\. `).MatchString(out) {
+		t.Errorf("stdout = %q", out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		if line != "" && !regexp.MustCompile(`^import-[0-9A-Za-z]+ (Pending|InProgress|Succeeded): [0-9]+ of 2501 users \(`).MatchString(line) {
+			t.Errorf("a progress line %q", line)
+		}
+	}
+	p.wantStatus(t, "cli1234", types.UserStatusTypeResetRequired)
+
+	// Misuse is reported before anything is called.
+	err = run(bg, []string{"import", "--region", "us-east-1"}, noEnv, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "--pool is required") || !strings.Contains(err.Error(), "one CSV file") {
+		t.Errorf("cognate import with no file or pool: %v", err)
+	}
 }

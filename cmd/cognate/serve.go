@@ -36,6 +36,8 @@ commands:
             send a user a password reset code (as Reset-CGIPForgottenPassword)
   confirm-forgot-password [USERNAME]
             set the new password with that code (as Confirm-CGIPForgotPassword)
+  import FILE.csv --pool ID
+            import the file's users through a user import job (as Cognito runs them)
   backup --to FILE
             copy the SQLite store while it is in use
   keys rotate
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRecovery(ctx, forgotPasswordCommand, args[1:], stdin, stdout, stderr)
 	case "confirm-forgot-password":
 		return runRecovery(ctx, confirmForgotPasswordCommand, args[1:], stdin, stdout, stderr)
+	case "import":
+		return importCommand(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
