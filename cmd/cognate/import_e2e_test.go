@@ -406,3 +406,41 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("cognate import with no file or pool: %v", err)
 	}
 }
+
+// TestImportStopRunning: a job stopped while it runs ends Stopped after the batch it was
+// writing; the users written so far stay, and the rest are not imported.
+func TestImportStopRunning(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	c := s.Client
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesEnabled, nil)
+	f := newCSVFile(t, c, p.id)
+	const n = 40000 // seconds of work, so that the stop comes while it runs
+	for i := range n {
+		f.add(importedUser(fmt.Sprintf("stop%05d", i)))
+	}
+	job := must(c.CreateUserImportJob(bg, &cip.CreateUserImportJobInput{
+		UserPoolId: aws.String(p.id), JobName: aws.String("stop"), CloudWatchLogsRoleArn: aws.String(importRoleArn),
+	}))(t).UserImportJob
+	if status := upload(t, aws.ToString(job.PreSignedUrl), f.bytes()); status != http.StatusOK {
+		t.Fatalf("upload: status %d", status)
+	}
+	must(c.StartUserImportJob(bg, &cip.StartUserImportJobInput{UserPoolId: aws.String(p.id), JobId: job.JobId}))(t)
+	stopped := must(c.StopUserImportJob(bg, &cip.StopUserImportJobInput{UserPoolId: aws.String(p.id), JobId: job.JobId}))(t).UserImportJob
+	if stopped.Status != types.UserImportJobStatusTypeStopping && stopped.Status != types.UserImportJobStatusTypeStopped {
+		t.Fatalf("StopUserImportJob answered %s, want Stopping or Stopped", stopped.Status)
+	}
+	j := waitImport(t, c, p.id, aws.ToString(job.JobId))
+	if j.Status != types.UserImportJobStatusTypeStopped || j.CompletionDate == nil {
+		t.Fatalf("a stopped job ended %s (%s)", j.Status, aws.ToString(j.CompletionMessage))
+	}
+	if j.ImportedUsers >= n {
+		t.Errorf("the stopped job imported all %d users", j.ImportedUsers)
+	}
+	pool := must(c.DescribeUserPool(bg, &cip.DescribeUserPoolInput{UserPoolId: aws.String(p.id)}))(t).UserPool
+	if int64(pool.EstimatedNumberOfUsers) != j.ImportedUsers {
+		t.Errorf("the pool has %d users, the job says it imported %d", pool.EstimatedNumberOfUsers, j.ImportedUsers)
+	}
+	_, err := c.StartUserImportJob(bg, &cip.StartUserImportJobInput{UserPoolId: aws.String(p.id), JobId: job.JobId})
+	wantCode(t, err, "PreconditionNotMetException")
+}
