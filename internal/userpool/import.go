@@ -44,7 +44,7 @@ const (
 	tooManyFailedMsg    = "Too many users have failed or been skipped during the import."
 	stoppedMessage      = "The import job was stopped."
 	interruptedMessage  = "The import job was interrupted: cognate stopped before it finished. Create a new job to import the rest."
-	importBatchSize     = 5000                   // users written by one SaveUsers
+	importBatchSize     = 1000                   // users written by one SaveUsers
 	importProgressEvery = 250 * time.Millisecond // how often a running job writes its counts
 )
 
@@ -238,6 +238,10 @@ type importRun struct {
 	imported, skipped, failed atomic.Int64
 	stopRequested             atomic.Bool
 	lastProgress              time.Time // the writer's alone
+	// completed and completion, once set, are the job's CompletionDate and
+	// CompletionMessage, written with its final status.
+	completed  time.Time
+	completion string
 }
 
 // runImport carries out one job.
@@ -301,6 +305,9 @@ func (im *importRun) save(ctx context.Context, status string) error {
 	for try := 0; ; try++ {
 		j := im.job
 		j.Doc.Status = ptr(status)
+		if im.completion != "" {
+			j.Doc.CompletionDate, j.Doc.CompletionMessage = At(im.completed), ptr(im.completion)
+		}
 		j.Doc.ImportedUsers, j.Doc.SkippedUsers, j.Doc.FailedUsers = ptr(im.imported.Load()), ptr(im.skipped.Load()), ptr(im.failed.Load())
 		err := im.s.store.UpdateImportJob(ctx, j)
 		if !errors.Is(err, ErrConflict) || try == conflictTries {
@@ -323,8 +330,7 @@ func (im *importRun) save(ctx context.Context, status string) error {
 
 // finish writes the job's final status, counts and message.
 func (im *importRun) finish(ctx context.Context, status, message string) error {
-	im.job.Doc.CompletionDate = At(im.s.clock())
-	im.job.Doc.CompletionMessage = ptr(message)
+	im.completed, im.completion = im.s.clock(), message
 	return im.save(ctx, status)
 }
 
