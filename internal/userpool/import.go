@@ -122,6 +122,26 @@ func (s *Service) loadImportJob(ctx context.Context, poolID, jobID string) (*Imp
 	return j, err
 }
 
+// changeImportJob reads a job, lets change refuse or change it, and writes it back with
+// the version it read, again when another write went first.
+func (s *Service) changeImportJob(ctx context.Context, poolID, jobID string, change func(j *ImportJob) error) (*ImportJob, error) {
+	var j *ImportJob
+	err := retryConflicts(ctx, func() error {
+		var err error
+		if j, err = s.loadImportJob(ctx, poolID, jobID); err != nil {
+			return err
+		}
+		if err := change(j); err != nil {
+			return err
+		}
+		return s.store.UpdateImportJob(ctx, j)
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, importJobNotFound(jobID)
+	}
+	return j, err
+}
+
 // ErrUploadRefused answers an upload whose URL is not (or no longer) one cognate gave out:
 // a wrong signature, a job that is gone, or one that has started (S3 answers a pre-signed
 // URL that has expired with 403 too).

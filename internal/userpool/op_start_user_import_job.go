@@ -13,12 +13,7 @@ import (
 // it); the developer guide says a pool with no auto-verified attribute cannot start a job.
 // AWS's messages for these refusals are not documented: these are cognate's.
 func (s *Service) StartUserImportJob(ctx context.Context, in *StartUserImportJobRequest) (*StartUserImportJobResponse, error) {
-	var j *ImportJob
-	err := retryConflicts(ctx, func() error {
-		var err error
-		if j, err = s.loadImportJob(ctx, deref(in.UserPoolId), deref(in.JobId)); err != nil {
-			return err
-		}
+	j, err := s.changeImportJob(ctx, deref(in.UserPoolId), deref(in.JobId), func(j *ImportJob) error {
 		if st := deref(j.Doc.Status); st != jobCreated {
 			return newError("PreconditionNotMetException", "Import job %s cannot be started: its status is %s, not Created.", j.ID, st)
 		}
@@ -36,11 +31,8 @@ func (s *Service) StartUserImportJob(ctx context.Context, in *StartUserImportJob
 		}
 		j.Doc.Status = ptr(jobPending)
 		j.Doc.StartDate = At(s.clock())
-		return s.store.UpdateImportJob(ctx, j)
+		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, importJobNotFound(deref(in.JobId))
-	}
 	if err != nil {
 		return nil, err
 	}

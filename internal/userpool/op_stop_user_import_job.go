@@ -1,9 +1,6 @@
 package userpool
 
-import (
-	"context"
-	"errors"
-)
+import "context"
 
 // StopUserImportJob stops a job that has started: a Pending job is Stopped at once, a
 // running one goes Stopping and the job itself ends Stopped after the batch it is writing
@@ -11,12 +8,7 @@ import (
 // A job that has not started or has ended answers PreconditionNotMetException; AWS's
 // message for it is not documented.
 func (s *Service) StopUserImportJob(ctx context.Context, in *StopUserImportJobRequest) (*StopUserImportJobResponse, error) {
-	var j *ImportJob
-	err := retryConflicts(ctx, func() error {
-		var err error
-		if j, err = s.loadImportJob(ctx, deref(in.UserPoolId), deref(in.JobId)); err != nil {
-			return err
-		}
+	j, err := s.changeImportJob(ctx, deref(in.UserPoolId), deref(in.JobId), func(j *ImportJob) error {
 		switch st := deref(j.Doc.Status); st {
 		case jobPending:
 			j.Doc.Status = ptr(jobStopped)
@@ -27,11 +19,8 @@ func (s *Service) StopUserImportJob(ctx context.Context, in *StopUserImportJobRe
 		default:
 			return newError("PreconditionNotMetException", "Import job %s cannot be stopped: its status is %s, not Pending or InProgress.", j.ID, st)
 		}
-		return s.store.UpdateImportJob(ctx, j)
+		return nil
 	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, importJobNotFound(deref(in.JobId))
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -80,16 +80,22 @@ func testImportJobCreateErrors(t *testing.T, s userpool.Store) {
 	// Of racing creates of one id, exactly one wins.
 	errs := make([]error, 8)
 	race(len(errs), func(i int) { errs[i] = s.CreateImportJob(t.Context(), newImportJob(p.ID, "import-raced")) })
+	oneWins(t, "racing creates of one job", errs)
+}
+
+// oneWins fails the test unless exactly one of errs is nil and the others ErrConflict.
+func oneWins(t *testing.T, what string, errs []error) {
+	t.Helper()
 	won := 0
 	for _, err := range errs {
 		if err == nil {
 			won++
 		} else {
-			wantErr(t, "losing create", err, userpool.ErrConflict)
+			wantErr(t, "a loser of "+what, err, userpool.ErrConflict)
 		}
 	}
 	if won != 1 {
-		t.Fatalf("%d racing creates of one job succeeded, want 1", won)
+		t.Fatalf("%d of %d %s succeeded, want 1", won, len(errs), what)
 	}
 }
 
@@ -138,17 +144,7 @@ func testImportJobUpdateRace(t *testing.T, s userpool.Store) {
 			mu.Unlock()
 		}
 	})
-	won := 0
-	for _, err := range errs {
-		if err == nil {
-			won++
-		} else {
-			wantErr(t, "losing update", err, userpool.ErrConflict)
-		}
-	}
-	if won != 1 {
-		t.Fatalf("%d racing updates from one version succeeded, want 1", won)
-	}
+	oneWins(t, "racing updates from one version", errs)
 	got, err := s.GetImportJob(t.Context(), p.ID, "import-one")
 	must(t, "GetImportJob", err)
 	if deref(got.Doc.CompletionMessage) != winner || got.Version != 2 {
