@@ -5,6 +5,7 @@
 //	cognate migrate   bring the store's schema up to date and exit
 //	cognate forgot-password, confirm-forgot-password
 //	                  reset a password from the command line (as the PowerShell cmdlets)
+//	cognate import    import a CSV file of users through a user import job
 //	cognate version   print the version
 package main
 

@@ -37,6 +37,8 @@ commands:
             send a user a password reset code (as Reset-CGIPForgottenPassword)
   confirm-forgot-password [USERNAME]
             set the new password with that code (as Confirm-CGIPForgotPassword)
+  import FILE.csv --pool ID
+            import the file's users through a user import job (as Cognito runs them)
   backup --to FILE
             copy the SQLite store while it is in use
   keys rotate
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRecovery(ctx, forgotPasswordCommand, args[1:], stdin, stdout, stderr)
 	case "confirm-forgot-password":
 		return runRecovery(ctx, confirmForgotPasswordCommand, args[1:], stdin, stdout, stderr)
+	case "import":
+		return importCommand(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
@@ -272,6 +276,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		svc.RunDispatcher(dispatchCtx, time.Second)
 	}()
 	defer func() { stopDispatch(); <-dispatched }()
+	// Import jobs run in the background too; a job still running at shutdown ends Failed.
+	importCtx, stopImports := context.WithCancel(context.Background())
+	imported := make(chan struct{})
+	go func() {
+		defer close(imported)
+		svc.RunImports(importCtx)
+	}()
+	defer func() { stopImports(); <-imported }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

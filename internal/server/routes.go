@@ -41,6 +41,15 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["AdminSetUserMFAPreference"], s.AdminSetUserMFAPreference))
 	add(awsjson.Bind(ops["ListUsers"], s.ListUsers))
 
+	// User import from a CSV file; the file is PUT to the job's PreSignedUrl, which
+	// server.go serves (importUpload).
+	add(awsjson.Bind(ops["GetCSVHeader"], s.GetCSVHeader))
+	add(awsjson.Bind(ops["CreateUserImportJob"], s.CreateUserImportJob))
+	add(awsjson.Bind(ops["StartUserImportJob"], s.StartUserImportJob))
+	add(awsjson.Bind(ops["StopUserImportJob"], s.StopUserImportJob))
+	add(awsjson.Bind(ops["DescribeUserImportJob"], s.DescribeUserImportJob))
+	add(awsjson.Bind(ops["ListUserImportJobs"], s.ListUserImportJobs))
+
 	// Groups.
 	add(awsjson.Bind(ops["CreateGroup"], s.CreateGroup))
 	add(awsjson.Bind(ops["GetGroup"], s.GetGroup))

@@ -105,6 +105,9 @@ func New(cfg Config) http.Handler {
 		b, err := cfg.Service.OpenIDConfiguration(r.Context(), r.PathValue("pool"))
 		wellKnown(w, r, log, b, err)
 	})
+	// The PreSignedUrl of an import job: its signature is the authorisation, as an S3
+	// pre-signed URL's is, so it is open wherever cognate listens.
+	mux.Handle("PUT /_cognate/import/{pool}/{job}", importUpload{service: cfg.Service, log: log})
 	dev := devEndpoints{service: cfg.Service, log: log, controls: cfg.Controls}
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))

@@ -90,7 +90,7 @@ const (
 
 // keys are the service's secret keys, each derived from the master key for one purpose.
 type keys struct {
-	code, srp, session, refresh, signing [32]byte
+	code, srp, session, refresh, signing, upload [32]byte
 }
 
 // Service carries out the Cognito operations. It is safe for concurrent use.
@@ -118,6 +118,7 @@ type Service struct {
 	emailDailyQuota int
 	owner           string // this process's name as a message lease holder
 	breaker         breaker
+	imports         importQueue // the import jobs started and waiting for RunImports
 }
 
 // New returns a Service over the given store.
@@ -141,6 +142,7 @@ func New(store Store, opts Options) *Service {
 		encrypter:       opts.Encrypter,
 		observer:        opts.Observer,
 		federator:       opts.Federator,
+		imports:         importQueue{wake: make(chan struct{}, 1)},
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
@@ -176,6 +178,7 @@ func New(store Store, opts Options) *Service {
 		session: token.DeriveKey(master, "cognate auth session v1"),
 		refresh: token.DeriveKey(master, "cognate refresh token v1"),
 		signing: token.DeriveKey(master, "cognate signing key v1"),
+		upload:  token.DeriveKey(master, "cognate import upload v1"),
 	}
 	s.owner, _ = s.newUUID()
 	s.passwords = opts.Hasher

@@ -46,6 +46,7 @@ type Store interface {
 	IdentityProviderStore
 	AuthorizationCodeStore
 	HostedSessionStore
+	ImportJobStore
 
 	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
 	// keys are the installation's identity, and tokens stay verifiable. A write racing a

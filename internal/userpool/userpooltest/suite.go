@@ -116,6 +116,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"ResetPool", testResetPool},
 	}
 	tests = append(tests, hostedTests...)
+	tests = append(tests, importTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
