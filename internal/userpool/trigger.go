@@ -65,8 +65,9 @@ const (
 // timeoutReason is AWS's wording of a function that did not answer in time (spec §6.7 [O]).
 const timeoutReason = "Socket timeout while invoking Lambda function"
 
-// The triggers cognate runs, by the name AWS's messages give them. CustomEmailSender,
-// CustomSMSSender and InboundFederation are stored in LambdaConfig and not called.
+// The synchronous triggers cognate runs, by the name AWS's messages give them. The custom
+// senders are looked up apart (senderFunction), being asynchronous; InboundFederation is
+// stored in LambdaConfig and not called.
 const (
 	trigPreSignUp          = "PreSignUp"
 	trigPostConfirmation   = "PostConfirmation"
@@ -96,11 +97,28 @@ func function(p *Pool, trigger string) (arn, version string) {
 		}
 		return deref(lc.PreTokenGeneration), "V1_0"
 	}
-	field := map[string]*string{trigPreSignUp: lc.PreSignUp, trigPostConfirmation: lc.PostConfirmation,
-		trigPreAuthentication: lc.PreAuthentication, trigPostAuthentication: lc.PostAuthentication,
-		trigUserMigration: lc.UserMigration, trigCustomMessage: lc.CustomMessage, trigDefineAuth: lc.DefineAuthChallenge,
-		trigCreateAuth: lc.CreateAuthChallenge, trigVerifyAuth: lc.VerifyAuthChallengeResponse}
-	return deref(field[trigger]), ""
+	var field *string
+	switch trigger {
+	case trigPreSignUp:
+		field = lc.PreSignUp
+	case trigPostConfirmation:
+		field = lc.PostConfirmation
+	case trigPreAuthentication:
+		field = lc.PreAuthentication
+	case trigPostAuthentication:
+		field = lc.PostAuthentication
+	case trigUserMigration:
+		field = lc.UserMigration
+	case trigCustomMessage:
+		field = lc.CustomMessage
+	case trigDefineAuth:
+		field = lc.DefineAuthChallenge
+	case trigCreateAuth:
+		field = lc.CreateAuthChallenge
+	case trigVerifyAuth:
+		field = lc.VerifyAuthChallengeResponse
+	}
+	return deref(field), ""
 }
 
 // triggerCall is one trigger about to run: the envelope's parts (spec §6.2) and the
