@@ -226,6 +226,11 @@ func TestTriggerEventGoldens(t *testing.T) {
 		"userNotFound": false, "clientMetadata": metaEv},
 		map[string]any{"challengeName": nil, "issueTokens": false, "failAuthentication": false})
 
+	// An administrator's reset: CustomMessage_ForgotPassword with no app client (spec §6.1).
+	must(s.Client.AdminResetUserPassword(bg, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(p.id), Username: aws.String("ivy"),
+		ClientMetadata: meta}))(t)
+	g.want("CustomMessage_ForgotPassword", "1", "ivy", nil, customMessageRequest(g.attrs("ivy"), nil, metaEv), customMessageResponse)
+
 	t.Logf("%d trigger events compared with their documented shape", g.checks)
 }
 

@@ -82,12 +82,12 @@ func TestUserMigrationForceAliasCreation(t *testing.T) {
 
 // fedSignIn signs bob in to app through the provider Corp, as a browser would (the hosted
 // pages' redirects and the provider's login form, its CSRF field included), and returns
-// the query the app's callback got.
-func fedSignIn(t *testing.T, rpURL string, app oauthApp, cb *callback, state string) url.Values {
+// the query the app's callback got and the PKCE verifier of its code.
+func fedSignIn(t *testing.T, rpURL string, app oauthApp, cb *callback, state string) (url.Values, string) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	_, challenge := pkce()
+	verifier, challenge := pkce()
 	q := app.authorizeQuery(state, "n-"+state, challenge)
 	q.Set("identity_provider", "Corp")
 	res, err := c.Get(rpURL + "/oauth2/authorize?" + q.Encode())
@@ -107,18 +107,19 @@ func fedSignIn(t *testing.T, rpURL string, app oauthApp, cb *callback, state str
 	res.Body.Close()
 	select {
 	case got := <-cb.got:
-		return got
+		return got, verifier
 	default:
 		t.Fatalf("the sign-in did not reach the app's callback: %d at %s", res.StatusCode, res.Request.URL)
 	}
-	return nil
+	return nil, ""
 }
 
 // TestPreSignUpExternalProvider: the first federated sign-in of an identity runs the pool's
 // PreSignUp function with PreSignUp_ExternalProvider (the new user's name and mapped
 // attributes, the app client) before the user is created; autoVerifyEmail verifies its
 // email; a function that refuses sends the app AWS's error_description and creates nobody;
-// a later sign-in of the same identity runs no PreSignUp.
+// the code's tokens run PreTokenGeneration as TokenGeneration_HostedAuth; a later sign-in of
+// the same identity runs no PreSignUp.
 func TestPreSignUpExternalProvider(t *testing.T) {
 	var mu sync.Mutex
 	answer := fnAnswer{Error: "Sign-ups by Corp are closed"}
@@ -135,7 +136,8 @@ func TestPreSignUpExternalProvider(t *testing.T) {
 	app := newOAuthApp(t, rp.Client, "relying", cb.URL, &cip.CreateUserPoolClientInput{SupportedIdentityProviders: []string{"Corp"}})
 	must(rp.Client.UpdateUserPool(bg, &cip.UpdateUserPoolInput{UserPoolId: aws.String(app.Pool),
 		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
-		LambdaConfig:           &types.LambdaConfigType{PreSignUp: aws.String(fnArnPrefix + "pre-sign-up")}}))(t)
+		LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String(fnArnPrefix + "pre-sign-up"),
+			PreTokenGeneration: aws.String(fnArnPrefix + "pre-token")}}))(t)
 	must(rp.Client.CreateIdentityProvider(bg, &cip.CreateIdentityProviderInput{UserPoolId: aws.String(app.Pool), ProviderName: aws.String("Corp"),
 		ProviderType: types.IdentityProviderTypeTypeOidc, AttributeMapping: map[string]string{"email": "email"},
 		ProviderDetails: map[string]string{"client_id": prov.Client, "client_secret": prov.Secret, "authorize_scopes": "openid email",
@@ -143,7 +145,7 @@ func TestPreSignUpExternalProvider(t *testing.T) {
 	username := "Corp_" + bobSub
 
 	// Refused: the app is told as AWS tells it, and nobody is created.
-	got := fedSignIn(t, rp.URL, app, cb, "refused")
+	got, _ := fedSignIn(t, rp.URL, app, cb, "refused")
 	if got.Get("error") != "invalid_request" || got.Get("error_description") != "PreSignUp failed with error Sign-ups by Corp are closed. " ||
 		got.Get("state") != "refused" || got.Get("code") != "" {
 		t.Errorf("callback after a refusal %v", got)
@@ -161,21 +163,43 @@ func TestPreSignUpExternalProvider(t *testing.T) {
 		t.Errorf("PreSignUp_ExternalProvider event (-documented +got):\n%s", diff)
 	}
 
-	// Let through with the email verified.
+	// Let through with the email verified; the code's tokens are a TokenGeneration_HostedAuth.
 	set(fnAnswer{Response: map[string]any{"autoVerifyEmail": true}})
-	if got := fedSignIn(t, rp.URL, app, cb, "admitted"); got.Get("code") == "" {
+	got, verifier := fedSignIn(t, rp.URL, app, cb, "admitted")
+	if got.Get("code") == "" {
 		t.Fatalf("callback %v", got)
 	}
 	u := getUser(t, rp.Client, app.Pool, username)
-	if a := attrMap(u.UserAttributes); u.UserStatus != types.UserStatusTypeExternalProvider || a["email"] != "bob@example.com" || a["email_verified"] != "true" {
-		t.Errorf("the federated user %s %v", u.UserStatus, a)
+	attrs := map[string]any{"cognito:user_status": "EXTERNAL_PROVIDER"}
+	for k, v := range attrMap(u.UserAttributes) {
+		attrs[k] = v
+	}
+	if u.UserStatus != types.UserStatusTypeExternalProvider || attrs["email"] != "bob@example.com" || attrs["email_verified"] != "true" {
+		t.Errorf("the federated user %s %v", u.UserStatus, attrs)
+	}
+	if status, tr := postToken(t, rp.URL, url.Values{"grant_type": {"authorization_code"}, "client_id": {app.Client},
+		"code": {got.Get("code")}, "redirect_uri": {app.Callback}, "code_verifier": {verifier}}, "", ""); status != 200 || tr.IDToken == "" {
+		t.Fatalf("token endpoint: %d %+v", status, tr)
+	}
+	c = fnOnly(t, fn.Calls(t), "TokenGeneration_HostedAuth")
+	want = map[string]any{
+		"version": "1", "triggerSource": "TokenGeneration_HostedAuth", "region": "us-east-1", "userPoolId": app.Pool, "userName": username,
+		"callerContext": map[string]any{"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": app.Client},
+		"request": map[string]any{"userAttributes": attrs,
+			"groupConfiguration": map[string]any{"groupsToOverride": []any{}, "iamRolesToOverride": []any{}, "preferredRole": nil}},
+		"response": map[string]any{"claimsOverrideDetails": nil},
+	}
+	if diff := cmp.Diff(want, c.Event); diff != "" {
+		t.Errorf("TokenGeneration_HostedAuth event (-documented +got):\n%s", diff)
 	}
 	// A later sign-in of the identity creates nobody, so runs no PreSignUp.
 	n := len(fn.Calls(t))
-	if got := fedSignIn(t, rp.URL, app, cb, "again"); got.Get("code") == "" {
+	if got, _ := fedSignIn(t, rp.URL, app, cb, "again"); got.Get("code") == "" {
 		t.Fatalf("callback %v", got)
 	}
-	if calls := fn.Calls(t)[n:]; len(calls) != 0 {
-		t.Errorf("%d invocations at a returning identity's sign-in, want none", len(calls))
+	for _, c := range fn.Calls(t)[n:] {
+		if c.Event["triggerSource"] == "PreSignUp_ExternalProvider" {
+			t.Errorf("PreSignUp ran at a returning identity's sign-in")
+		}
 	}
 }
