@@ -270,3 +270,40 @@ func TestDeliveryFaultTriggers(t *testing.T) {
 		t.Errorf("the log lacks the failed tries, or names a message:\n%s", logs)
 	}
 }
+
+// TestDeliveryFaultCustomSender: a custom email sender whose Invoke API answers 503. The
+// request answers as Cognito does, which does not wait for the sender (spec §6.6); the
+// inbox's record of the hand-off says it failed and why, without the code, and is never
+// retried (the code is not kept to send again). Once the peer is back, the next request's
+// code reaches the sender once.
+func TestDeliveryFaultCustomSender(t *testing.T) {
+	fn := newFnServer(t, func(fnCall) fnAnswer { return fnAnswer{} })
+	front := dlvStartFaulty(t, fn.URL)
+	s := startServer(t, "--lambda-endpoint", front.URL, "--lambda-access-key-id", fnKeyID, "--lambda-secret-access-key", fnSecret,
+		"--kms-endpoint", fn.URL+"/kms")
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, fnLambda(&types.LambdaConfigType{KMSKeyID: aws.String(fnKMSKey),
+		CustomEmailSender: &types.CustomEmailLambdaVersionConfigType{LambdaVersion: types.CustomEmailSenderLambdaVersionTypeV10,
+			LambdaArn: aws.String(fnArnPrefix + "sender")}}))
+	p.jane(t)
+
+	front.fail("5xx", 1)
+	recWantDelivery(t, must(p.forgot("jane"))(t), nil, recEmail("j***@e***"))
+	msgs := p.inbox(t)
+	if len(msgs) != 1 || msgs[0].Status != "failed" || msgs[0].Attempts != 1 || msgs[0].ShapedBy != "CustomEmailSender" ||
+		msgs[0].LastError != "CustomEmailSender invocation failed due to error ServiceException." || msgs[0].Body != "" {
+		t.Fatalf("the record of a failed hand-off: %+v", msgs)
+	}
+	if calls := fn.Calls(t); len(calls) != 0 {
+		t.Fatalf("the sender got %d events through a failing Invoke API", len(calls))
+	}
+
+	recWantDelivery(t, must(p.forgot("jane"))(t), nil, recEmail("j***@e***"))
+	s.waitDispatcherPasses(t, 2) // a whole pass: the failed hand-off is not tried again
+	msgs = p.inbox(t)
+	if len(msgs) != 2 || msgs[0].Status != "delivered" || msgs[1].Status != "failed" || msgs[1].Attempts != 1 {
+		t.Errorf("records %+v, want the new hand-off delivered and the failed one left failed", msgs)
+	}
+	if calls := fn.Calls(t); len(calls) != 1 || !calls[0].Async || calls[0].Event["triggerSource"] != "CustomEmailSender_ForgotPassword" {
+		t.Errorf("the sender got %d events, want the one of the second request", len(calls))
+	}
+}
