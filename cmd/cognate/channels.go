@@ -58,13 +58,13 @@ func channels(c *Config) (mail, text userpool.Channel, err error) {
 	case "", "inbox":
 	case "sns":
 		s, err := sms.NewSNS(sms.SNSConfig{Endpoint: c.SNSEndpoint, Region: c.SNSRegion, AccessKeyID: c.SNSAccessKeyID,
-			SecretAccessKey: c.SNSSecretAccessKey, SenderID: c.SMSSenderID})
+			SecretAccessKey: c.SNSSecretAccessKey, SenderID: c.SMSSenderID, Timeout: c.SMSTimeout})
 		if err != nil {
 			return mail, text, fmt.Errorf("--sms-provider sns: %w", err)
 		}
 		sender = s
 	case "webhook":
-		s, err := sms.NewWebhook(sms.WebhookConfig{URL: c.SMSWebhookURL, Secret: []byte(c.SMSWebhookSecret)})
+		s, err := sms.NewWebhook(sms.WebhookConfig{URL: c.SMSWebhookURL, Secret: []byte(c.SMSWebhookSecret), Timeout: c.SMSTimeout})
 		if err != nil {
 			return mail, text, fmt.Errorf("--sms-provider webhook: %w", err)
 		}

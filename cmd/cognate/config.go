@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cognate/internal/server"
+	"cognate/internal/sms"
 	"cognate/internal/userpool"
 )
 
@@ -59,6 +60,7 @@ type Config struct {
 	SMSWebhookSecret   string
 	SMSSandbox         bool
 	SMSVerifiedNumbers string
+	SMSTimeout         time.Duration
 
 	LambdaEndpoint        string
 	LambdaRegion          string
@@ -166,6 +168,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"The secret access key SNS calls are signed with. (COGNATE_SNS_SECRET_ACCESS_KEY)")
 	fs.StringVar(&c.SMSSenderID, "sms-sender-id", env("COGNATE_SMS_SENDER_ID", ""),
 		"The SNS sender id of SMS messages, where the destination supports one. (COGNATE_SMS_SENDER_ID)")
+	fs.DurationVar(&c.SMSTimeout, "sms-timeout", envDuration("COGNATE_SMS_TIMEOUT", sms.DefaultTimeout),
+		"How long one SMS delivery (an SNS Publish or a webhook POST) may take. (COGNATE_SMS_TIMEOUT)")
 	fs.StringVar(&c.SMSWebhookURL, "sms-webhook-url", env("COGNATE_SMS_WEBHOOK_URL", ""),
 		"The URL SMS messages are POSTed to with --sms-provider webhook. (COGNATE_SMS_WEBHOOK_URL)")
 	fs.StringVar(&c.SMSWebhookSecret, "sms-webhook-secret", env("COGNATE_SMS_WEBHOOK_SECRET", ""),
@@ -278,6 +282,9 @@ func (c *Config) Validate() error {
 	}
 	if c.TriggerTimeout <= 0 {
 		errs = append(errs, errors.New("--trigger-timeout must be positive"))
+	}
+	if c.SMSTimeout <= 0 {
+		errs = append(errs, errors.New("--sms-timeout must be positive"))
 	}
 	if c.SMSProvider == "webhook" && (c.SMSWebhookURL == "" || c.SMSWebhookSecret == "") {
 		errs = append(errs, errors.New("--sms-provider webhook needs --sms-webhook-url and --sms-webhook-secret"))

@@ -14,6 +14,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -54,16 +55,19 @@ type dlvMail struct {
 }
 
 // dlvSMTP is a go-smtp server on a loopback port. rcpt, when set, answers each RCPT TO (n
-// counts them from 1); hang makes new connections get a greeting and then silence.
+// counts them from 1); hang makes new connections get a greeting and then silence; drop
+// makes that many DATA commands end with the connection cut mid-message.
 type dlvSMTP struct {
 	Addr string
 	hang atomic.Bool
+	drop atomic.Int32
 
-	mu    sync.Mutex
-	rcpt  func(n int) error
-	rcpts int
-	conns int
-	mails []dlvMail
+	mu      sync.Mutex
+	rcpt    func(n int) error
+	rcpts   int
+	conns   int
+	dropped int
+	mails   []dlvMail
 }
 
 func (d *dlvSMTP) NewSession(c *smtp.Conn) (smtp.Session, error) { return &dlvSession{d: d, c: c}, nil }
@@ -120,6 +124,16 @@ func (s *dlvSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *dlvSession) Data(r io.Reader) error {
+	if s.d.drop.Add(-1) >= 0 {
+		// Part of the message arrives, then the connection is gone: never a 250.
+		io.ReadFull(r, make([]byte, 16))
+		s.d.mu.Lock()
+		s.d.dropped++
+		s.d.mu.Unlock()
+		s.c.Conn().Close()
+		return errors.New("connection dropped mid-message")
+	}
+	s.d.drop.Store(0)
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err

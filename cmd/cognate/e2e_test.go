@@ -443,6 +443,7 @@ type inboxMessage struct {
 	From           string
 	ReplyTo        string
 	TriggerSource  string
+	ShapedBy       string
 	CreatedAt      float64
 	Channel        string
 	Status         string

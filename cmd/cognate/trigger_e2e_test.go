@@ -399,6 +399,9 @@ func TestCustomMessageForgotPassword(t *testing.T) {
 		!strings.Contains(m.Body, "your Example code is "+code) {
 		t.Errorf("delivered subject %q, html %q, body %q", m.Subject, m.Html, m.Body)
 	}
+	if m.ShapedBy != "CustomMessage" || m.TriggerSource != "CustomMessage_ForgotPassword" {
+		t.Errorf("the inbox says the message was shaped by %q (%s), want CustomMessage", m.ShapedBy, m.TriggerSource)
+	}
 	if err := p.confirm("jane", code, recNewPassword); err != nil {
 		t.Errorf("the code of the reworded message: %v", err)
 	}
@@ -418,8 +421,8 @@ func TestCustomMessageForgotPassword(t *testing.T) {
 	// A response left null keeps the pool's template.
 	set(fnAnswer{})
 	must(p.forgot("jane"))(t)
-	if msgs := p.recoveryMessages(t, "jane"); msgs[0].Subject != "Your verification code" {
-		t.Errorf("template subject not kept: %q", msgs[0].Subject)
+	if msgs := p.recoveryMessages(t, "jane"); msgs[0].Subject != "Your verification code" || msgs[0].ShapedBy != "" {
+		t.Errorf("template subject not kept: %q, or shaped by %q", msgs[0].Subject, msgs[0].ShapedBy)
 	}
 }
 
@@ -885,8 +888,13 @@ func TestCustomEmailSender(t *testing.T) {
 		t.Fatal(err)
 	}
 	recWantDelivery(t, out.CodeDeliveryDetails, nil, recEmail("j***@e***"))
-	if n := len(p.inbox(t)); n != before {
-		t.Errorf("a message was written for a custom sender's code")
+	// The inbox records the hand-off, shaped by the sender, without the code.
+	if msgs := p.inbox(t); len(msgs) != before+1 {
+		t.Errorf("%d messages after a custom sender's code, want %d (the hand-off's record)", len(msgs), before+1)
+	} else if m := msgs[0]; m.ShapedBy != "CustomEmailSender" || m.TriggerSource != "CustomEmailSender_ForgotPassword" ||
+		m.Channel != "trigger" || m.Status != "delivered" || m.Attempts != 1 || m.Body != "" || m.Html != "" ||
+		m.Destination != "jane@example.com" || m.DeliveryMedium != "EMAIL" {
+		t.Errorf("the hand-off's record %+v", m)
 	}
 	c := fnOnly(t, fn.Calls(t), "CustomEmailSender_ForgotPassword")
 	if !c.Async {

@@ -17,7 +17,7 @@ import (
 // messageColumns are the columns a message is read from, in scanMessage's order.
 const messageColumns = `id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr, reply_to,
 	trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
-	code_sub, code_purpose, code_mac, code_expires_at`
+	code_sub, code_purpose, code_mac, code_expires_at, shaped_by`
 
 func insertMessage(ctx context.Context, tx pgx.Tx, m *userpool.Message) error {
 	var sub, purpose *string
@@ -34,12 +34,12 @@ func insertMessage(ctx context.Context, tx pgx.Tx, m *userpool.Message) error {
 	_, err := tx.Exec(ctx,
 		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
 		 reply_to, trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
-		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
+		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until, shaped_by)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
 		m.MessageID, m.UserPoolID, m.Username, m.DeliveryMedium, m.Destination, m.Subject, m.Body, m.HTML, m.From,
 		m.ReplyTo, m.TriggerSource, ts(m.CreatedAt), m.Channel, m.Status,
 		m.Attempts, ts(m.NextAttemptAt), m.LastError, nullTS(m.DeliveredAt), sub, purpose, mac, expires,
-		owner, nullTS(m.LeaseUntil))
+		owner, nullTS(m.LeaseUntil), m.ShapedBy)
 	if err != nil {
 		return insertErr("add message "+m.MessageID, err)
 	}
@@ -175,7 +175,7 @@ func scanMessageWith(r pgx.Row, first ...any) (*userpool.Message, error) {
 	)
 	dest := append(first, &m.MessageID, &m.UserPoolID, &m.Username, &m.DeliveryMedium, &m.Destination,
 		&m.Subject, &m.Body, &m.HTML, &m.From, &m.ReplyTo, &m.TriggerSource, &m.CreatedAt, &m.Channel, &m.Status,
-		&m.Attempts, &m.NextAttemptAt, &m.LastError, &delivered, &codeSub, &codePurpose, &codeMAC, &codeExpires)
+		&m.Attempts, &m.NextAttemptAt, &m.LastError, &delivered, &codeSub, &codePurpose, &codeMAC, &codeExpires, &m.ShapedBy)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // messageColumns are the columns a message is read from, in scanMessage's order.
 const messageColumns = `id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr, reply_to,
 	trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
-	code_sub, code_purpose, code_mac, code_expires_at`
+	code_sub, code_purpose, code_mac, code_expires_at, shaped_by`
 
 // execer is what inserts a message: the database or a transaction.
 type execer interface {
@@ -31,12 +31,12 @@ func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
 	_, err := db.ExecContext(ctx,
 		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
 		 reply_to, trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
-		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until, shaped_by)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.MessageID, m.UserPoolID, m.Username, m.DeliveryMedium, m.Destination, m.Subject, m.Body, m.HTML, m.From,
 		m.ReplyTo, m.TriggerSource, micros(m.CreatedAt), m.Channel, m.Status,
 		m.Attempts, micros(m.NextAttemptAt), m.LastError, nullMicros(m.DeliveredAt), sub, purpose, mac, expires,
-		sql.Null[string]{V: m.LeaseOwner, Valid: m.LeaseOwner != ""}, nullMicros(m.LeaseUntil))
+		sql.Null[string]{V: m.LeaseOwner, Valid: m.LeaseOwner != ""}, nullMicros(m.LeaseUntil), m.ShapedBy)
 	if err != nil {
 		return insertErr("add message "+m.MessageID, err)
 	}
@@ -129,7 +129,7 @@ func scanMessage(r scanner) (*userpool.Message, error) {
 	)
 	if err := r.Scan(&m.MessageID, &m.UserPoolID, &m.Username, &m.DeliveryMedium, &m.Destination,
 		&m.Subject, &m.Body, &m.HTML, &m.From, &m.ReplyTo, &m.TriggerSource, &created, &m.Channel, &m.Status,
-		&m.Attempts, &next, &m.LastError, &delivered, &codeSub, &codePurpose, &codeMAC, &codeExpires); err != nil {
+		&m.Attempts, &next, &m.LastError, &delivered, &codeSub, &codePurpose, &codeMAC, &codeExpires, &m.ShapedBy); err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.NextAttemptAt = fromMicros(created), fromMicros(next)

@@ -19,12 +19,13 @@ import (
 func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, username, password string, metadata map[string]string, now time.Time) (*User, error) {
 	u, err := s.findUser(ctx, p, username)
 	if errors.Is(err, ErrNotFound) {
-		migrated, err := s.migrateUser(ctx, p, c, username, &password, metadata, nil, now)
+		writes, err := s.migrateUser(ctx, p, c, username, &password, metadata, nil, now)
 		if err != nil {
 			return nil, err
 		}
-		if migrated != nil {
-			switch err := s.store.SaveUsers(ctx, UserWrite{User: migrated, New: true}); {
+		if writes != nil {
+			migrated := writes[0].User
+			switch err := s.store.SaveUsers(ctx, writes...); {
 			case errors.Is(err, ErrAliasConflict):
 				return nil, s.aliasExists(ctx, p, migrated)
 			case errors.Is(err, ErrConflict):

@@ -162,7 +162,15 @@ func (s *Service) FederationFinish(ctx context.Context, q url.Values, binding st
 	if err != nil {
 		return fail("%s Error - %v error getting token", st.Provider, err)
 	}
-	u, err := s.federatedUser(ctx, a.Client.pool, idp, ep.Issuer, claims, now)
+	u, err := s.federatedUser(ctx, a.Client.pool, a.Client.ClientID, idp, ep.Issuer, claims, now)
+	var e *Error
+	if errors.As(err, &e) && isTriggerFailure(e) {
+		// A PreSignUp function that refused (or could not run) for a first federated
+		// sign-in goes back to the app as AWS sends it: error=invalid_request and the
+		// trigger's message, with the space AWS leaves after it (amplify-js issues 4004,
+		// 4319, 14063 [O]).
+		return fail("%s ", e.Message)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -188,8 +196,9 @@ func claimString(v any) string {
 
 // federatedUser finds the user a provider's identity signs in as: the user the identity is
 // linked to, or its own federated user "<provider>_<id>" (EXTERNAL_PROVIDER), created at the
-// first sign-in. A federated user's mapped attributes follow the provider at each sign-in.
-func (s *Service) federatedUser(ctx context.Context, p *Pool, idp *IdentityProviderType, issuer string, claims map[string]any, now time.Time) (*User, error) {
+// first sign-in, after the pool's PreSignUp function (PreSignUp_ExternalProvider) let it
+// be. A federated user's mapped attributes follow the provider at each sign-in.
+func (s *Service) federatedUser(ctx context.Context, p *Pool, clientID string, idp *IdentityProviderType, issuer string, claims map[string]any, now time.Time) (*User, error) {
 	provider := deref(idp.ProviderName)
 	mapping := defaultAttributeMapping(idp.AttributeMapping)
 	userID := claimString(claims[mapping["username"]])
@@ -229,6 +238,16 @@ func (s *Service) federatedUser(ctx context.Context, p *Pool, idp *IdentityProvi
 		}
 		for name, v := range attrs {
 			u.setAttr(name, v)
+		}
+		if isNew {
+			// The DG: PreSignUp runs "before a user is created from an external identity
+			// provider"; its autoVerify answers verify, autoConfirmUser has nothing to
+			// confirm (the user is EXTERNAL_PROVIDER); a refusal creates nobody. The event's
+			// validationData is an empty object, as a logged event shows it
+			// (amplify-js issue 8823 [O]).
+			if _, err := s.preSignUp(ctx, p, u, "PreSignUp_ExternalProvider", clientID, []AttributeType{}, nil); err != nil {
+				return nil, err
+			}
 		}
 		u.ModifiedAt = now
 		p.computeAliases(u)

@@ -73,7 +73,8 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code str
 	if err != nil {
 		return nil, err
 	}
-	if err := cm.apply(medium, &subject, &body, byLink); err != nil {
+	shaped, err := cm.apply(medium, &subject, &body, byLink)
+	if err != nil {
 		return nil, err
 	}
 	var html string
@@ -91,17 +92,21 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code str
 		if err != nil {
 			return nil, err
 		}
-		msg.HTML = html
+		msg.HTML, msg.ShapedBy = html, shapedBy(shaped)
 		return msg, nil
 	}
 	body = strings.NewReplacer(codeParameter, code, usernameParameter, u.Username).Replace(body)
 	m, err := s.newMessage(p, u, medium, to, subject, body, trigger, now)
-	if err == nil && medium == "EMAIL" && htmlTag.MatchString(body) {
+	if err != nil {
+		return nil, err
+	}
+	m.ShapedBy = shapedBy(shaped)
+	if medium == "EMAIL" && htmlTag.MatchString(body) {
 		// Cognito templates may hold HTML: the mail then carries it, with a text part made
 		// by dropping the tags.
 		m.HTML, m.Body = body, strings.TrimSpace(htmlpkg.UnescapeString(htmlTag.ReplaceAllString(body, "")))
 	}
-	return m, err
+	return m, nil
 }
 
 // htmlTag finds the tags of an HTML template.

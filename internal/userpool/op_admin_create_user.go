@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	htmlpkg "html"
 	"slices"
 	"strings"
 	"time"
@@ -41,9 +42,10 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	}
 	p.computeAliases(u)
 
+	var handoffs []*handoff
 	if deref(in.MessageAction) != "SUPPRESS" {
 		// The invitation is queued in the same transaction as the user it invites.
-		if u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now); err != nil {
+		if u.Outbox, handoffs, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now); err != nil {
 			return nil, err
 		}
 	}
@@ -67,6 +69,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in *AdminCreateUserReques
 	case err != nil:
 		return nil, err
 	}
+	s.handOffAll(ctx, handoffs)
 	if err := s.deliverNow(ctx, outbox...); err != nil {
 		return nil, err
 	}
@@ -125,6 +128,7 @@ func (s *Service) takeAliases(ctx context.Context, p *Pool, u *User, now time.Ti
 func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreateUserRequest) (*AdminCreateUserResponse, error) {
 	var password string
 	var outbox []*Message
+	var handoffs []*handoff
 	u, err := s.updateUser(ctx, p.ID, deref(in.Username), func(p *Pool, u *User) error {
 		if u.Status != StatusForceChangePassword {
 			return newError("UnsupportedUserStateException", "Resend not possible. %s status is not FORCE_CHANGE_PASSWORD", u.Username)
@@ -143,13 +147,14 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 		if err := s.storePassword(ctx, p, u, password, now); err != nil {
 			return err
 		}
-		u.Outbox, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now)
+		u.Outbox, handoffs, err = s.invitation(ctx, p, u, password, in.DesiredDeliveryMediums, in.ClientMetadata, now)
 		outbox = u.Outbox
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.handOffAll(ctx, handoffs)
 	if err := s.deliverNow(ctx, outbox...); err != nil {
 		return nil, err
 	}
@@ -159,12 +164,11 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in *AdminCreate
 
 // invitation composes the welcome message with the temporary password for each medium
 // asked for (SMS when none is) for which the user has a destination, as the pool's
-// CustomMessage function words it (CustomMessage_AdminCreateUser) when it has one.
-func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, metadata map[string]string, now time.Time) ([]*Message, error) {
-	cm, err := s.runCustomMessage(ctx, p, u, "AdminCreateUser", "", metadata, true)
-	if err != nil {
-		return nil, err
-	}
+// CustomMessage function words it (CustomMessage_AdminCreateUser) when it has one. A medium
+// the pool has a custom sender for gets a hand-off instead (CustomEmailSender_AdminCreateUser,
+// CustomSMSSender_AdminCreateUser), its record among the messages; the caller invokes the
+// hand-offs once the messages are written.
+func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password string, mediums []string, metadata map[string]string, now time.Time) ([]*Message, []*handoff, error) {
 	if len(mediums) == 0 {
 		mediums = []string{"SMS"}
 	}
@@ -176,7 +180,12 @@ func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password str
 	fill := func(t string) string {
 		return strings.NewReplacer("{username}", u.Username, "{####}", password).Replace(t)
 	}
-	var out []*Message
+	var (
+		out      []*Message
+		handoffs []*handoff
+		cm       *customMessage
+		ranCM    bool
+	)
 	for _, medium := range slices.Compact(slices.Sorted(slices.Values(mediums))) {
 		attr, subject, body := "email", deref(or(tmpl.EmailSubject, "Your temporary password")), deref(or(tmpl.EmailMessage, defaultBody))
 		if medium == "SMS" {
@@ -186,14 +195,41 @@ func (s *Service) invitation(ctx context.Context, p *Pool, u *User, password str
 		if !ok {
 			continue
 		}
-		if err := cm.apply(medium, &subject, &body, false); err != nil {
-			return nil, err
+		// The DG: temporary passwords are HTML-escaped before they are encrypted for a
+		// custom sender (spec §6.6 [D]).
+		h, err := s.prepareHandoff(ctx, p, sender{user: u, medium: medium, to: to, source: "AdminCreateUser", metadata: metadata},
+			htmlpkg.EscapeString(password), now)
+		if err != nil {
+			return nil, nil, err
+		}
+		if h != nil {
+			out, handoffs = append(out, h.record), append(handoffs, h)
+			continue
+		}
+		if !ranCM {
+			// Once, for the mediums a message goes to.
+			if cm, err = s.runCustomMessage(ctx, p, u, "AdminCreateUser", "", metadata, true); err != nil {
+				return nil, nil, err
+			}
+			ranCM = true
+		}
+		shaped, err := cm.apply(medium, &subject, &body, false)
+		if err != nil {
+			return nil, nil, err
 		}
 		m, err := s.newMessage(p, u, medium, to, subject, fill(body), "CustomMessage_AdminCreateUser", now)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		m.ShapedBy = shapedBy(shaped)
 		out = append(out, m)
 	}
-	return out, nil
+	return out, handoffs, nil
+}
+
+// handOffAll invokes the custom senders of hand-offs whose records have been written.
+func (s *Service) handOffAll(ctx context.Context, hs []*handoff) {
+	for _, h := range hs {
+		s.handOff(ctx, h)
+	}
 }

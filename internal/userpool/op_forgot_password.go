@@ -37,15 +37,19 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
 	u, err := s.findUser(ctx, p, typed)
-	var migrated *User
+	var (
+		migrated  *User
+		migration []UserWrite // the migrated user's writes, written with the code
+	)
 	if errors.Is(err, ErrNotFound) {
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
-		if migrated, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now); err != nil {
+		if migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now); err != nil {
 			return nil, err
 		}
-		if migrated != nil {
+		if migration != nil {
+			migrated = migration[0].User
 			u = migrated
 		} else {
 			err = ErrNotFound
@@ -96,9 +100,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	// The request's count, its code, the message and the auth event are one write.
 	is := &issue{event: s.authEvent(p, u, "ForgotPassword", "Pass", decision, ip, now)}
 	is.limit(requestLimit(u.Sub), errAttemptLimit)
-	if migrated != nil {
-		is.users = append(is.users, UserWrite{User: migrated, New: true})
-	}
+	is.users = append(is.users, migration...)
 	d, err := s.sendRecoveryCode(ctx, p, u, attr, c.ID, in.ClientMetadata, now, is)
 	switch {
 	case migrated != nil && errors.Is(err, ErrAliasConflict):

@@ -309,6 +309,12 @@ func (s *Service) RunDispatcher(ctx context.Context, interval time.Duration) {
 // attempt delivers one leased message and records the outcome. A message whose code was
 // replaced or has expired is not sent. final gives up after this attempt whatever happens.
 func (s *Service) attempt(ctx context.Context, m *Message, owner string, now time.Time, final bool) error {
+	if m.Channel == handoffChannel {
+		// A hand-off to a custom sender whose writer stopped before invoking it (its lease
+		// ran out): the secret is not kept, so it is given up, never sent twice.
+		m.Status, m.LastError = "failed", errHandoffInterrupted.Error()
+		return s.finish(ctx, m, owner)
+	}
 	if c := m.Code; c != nil {
 		stored, err := s.store.GetCode(ctx, m.UserPoolID, c.UserSub, c.Purpose)
 		switch {

@@ -373,6 +373,11 @@ type Message struct {
 	ReplyTo        string    `json:"ReplyTo,omitempty"`
 	TriggerSource  string    `json:"TriggerSource"`
 	CreatedAt      time.Time `json:"CreatedAt"`
+	// ShapedBy names the trigger that shaped the message, for a developer reading the inbox:
+	// "CustomMessage" when the pool's CustomMessage function worded it, "CustomEmailSender"
+	// or "CustomSMSSender" when the code was handed to a custom sender instead (the record
+	// of the hand-off has no body); "" when the pool's template stands.
+	ShapedBy string `json:"ShapedBy,omitempty"`
 
 	// Channel is "inbox", "smtp", "sns" or "webhook".
 	Channel string `json:"Channel"`

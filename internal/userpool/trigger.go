@@ -192,6 +192,16 @@ func (s *Service) runTrigger(ctx context.Context, p *Pool, tc triggerCall, out a
 	return true, nil
 }
 
+// isTriggerFailure reports whether e is one of the answers runTrigger gives when a trigger
+// failed (spec §6.7).
+func isTriggerFailure(e *Error) bool {
+	switch e.Code {
+	case "UserLambdaValidationException", "UnexpectedLambdaException", "InvalidLambdaResponseException":
+		return true
+	}
+	return false
+}
+
 // callerSDK is the callerContext's awsSdkVersion: the SDK the caller's User-Agent names, or
 // aws-sdk-unknown-unknown (spec §6.2 [I]).
 func callerSDK(ctx context.Context) string {

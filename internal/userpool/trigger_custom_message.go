@@ -53,35 +53,45 @@ func (s *Service) runCustomMessage(ctx context.Context, p *Pool, u *User, source
 // it as Cognito does: within the length limit, and still holding the code placeholder (or,
 // for a confirmation link, the link placeholder), without which the user could not use the
 // message [I: spec §6.3 recommends InvalidLambdaResponseException; AWS's exact text for
-// these refusals is not known, so the observed "Unrecognizable lambda output" is used].
+// these refusals is not known, so the observed "Unrecognizable lambda output" is used]. It
+// reports whether the function's answer changed anything (the message's ShapedBy).
 //
 // emailMessage is taken whatever the pool's EmailSendingAccount: AWS documents refusing it
 // on COGNITO_DEFAULT pools, but accepting it is what an emulator may safely do (spec §6.3 [I]).
-func (cm *customMessage) apply(medium string, subject, body *string, link bool) error {
+func (cm *customMessage) apply(medium string, subject, body *string, link bool) (bool, error) {
 	if cm == nil {
-		return nil
+		return false, nil
 	}
 	placeholder := codeParameter
 	if link {
 		placeholder = linkParameter
 	}
 	if medium == "SMS" {
-		if cm.SMSMessage != nil {
-			if utf8.RuneCountInString(*cm.SMSMessage) > maxCustomSMS || !strings.Contains(*cm.SMSMessage, codeParameter) {
-				return errUnrecognizable
-			}
-			*body = *cm.SMSMessage
+		if cm.SMSMessage == nil {
+			return false, nil
 		}
-		return nil
+		if utf8.RuneCountInString(*cm.SMSMessage) > maxCustomSMS || !strings.Contains(*cm.SMSMessage, codeParameter) {
+			return false, errUnrecognizable
+		}
+		*body = *cm.SMSMessage
+		return true, nil
 	}
 	if cm.EmailMessage != nil {
 		if utf8.RuneCountInString(*cm.EmailMessage) > maxCustomEmail || !strings.Contains(*cm.EmailMessage, placeholder) {
-			return errUnrecognizable
+			return false, errUnrecognizable
 		}
 		*body = *cm.EmailMessage
 	}
 	if cm.EmailSubject != nil {
 		*subject = *cm.EmailSubject
 	}
-	return nil
+	return cm.EmailMessage != nil || cm.EmailSubject != nil, nil
+}
+
+// shapedBy is the ShapedBy of a message the CustomMessage function changed, or "".
+func shapedBy(changed bool) string {
+	if changed {
+		return trigCustomMessage
+	}
+	return ""
 }

@@ -10,7 +10,7 @@ type preSignUpAnswer struct {
 }
 
 // preSignUp runs the pool's PreSignUp function for a user about to be created (source
-// PreSignUp_SignUp or PreSignUp_AdminCreateUser) and applies its answer to u, which is not
+// PreSignUp_SignUp, PreSignUp_AdminCreateUser or PreSignUp_ExternalProvider) and applies its answer to u, which is not
 // written yet: a function that fails leaves no user. The event's userAttributes are the
 // attributes the request gave; validationData and clientMetadata are the request's,
 // unchanged. It reports whether the function confirmed the user (SignUp only: for
@@ -22,7 +22,10 @@ type preSignUpAnswer struct {
 func (s *Service) preSignUp(ctx context.Context, p *Pool, u *User, source, clientID string, validation []AttributeType, metadata map[string]string) (bool, error) {
 	attrs := map[string]string{}
 	for _, a := range u.Attributes {
-		if a.Name != "sub" {
+		// Cognito's own attributes are not the request's: the sub it will give, and a
+		// federated user's identities [I: the attributes of the user to be created are the
+		// ones the request (or the provider's mapping) gives].
+		if a.Name != "sub" && a.Name != "identities" {
 			attrs[a.Name] = a.Value
 		}
 	}

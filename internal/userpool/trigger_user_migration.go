@@ -26,9 +26,11 @@ type migrationAnswer struct {
 //
 // The answer's attributes go through the pool's schema as AdminCreateUser's do; the
 // password policy is not applied, as Cognito does not apply it to migrated passwords (spec
-// §6.5). forceAliasCreation is not supported: an alias another user holds refuses the
-// migration (the default, false, as AWS does).
-func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, typed string, password *string, validation, metadata map[string]string, now time.Time) (*User, error) {
+// §6.5). An alias another user holds refuses the migration unless the answer says
+// forceAliasCreation, as AdminCreateUser's ForceAliasCreation does (DG migrate-user: the
+// alias moves to the migrated user): the writes returned are the migrated user's (first)
+// and those of the users it takes an alias from, to be written with it.
+func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, typed string, password *string, validation, metadata map[string]string, now time.Time) ([]UserWrite, error) {
 	source := "UserMigration_ForgotPassword"
 	if password != nil {
 		source = "UserMigration_Authentication"
@@ -57,9 +59,6 @@ func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, typed str
 	default:
 		return nil, errUnrecognizable
 	}
-	if ans.ForceAliasCreation != nil && *ans.ForceAliasCreation {
-		return nil, newError("UnsupportedOperationException", "cognate does not support forceAliasCreation in a UserMigration answer yet.")
-	}
 	var attrs []AttributeType
 	for _, name := range slices.Sorted(maps.Keys(ans.UserAttributes)) {
 		if name == "sub" || name == "username" || name == "cognito:user_status" {
@@ -80,5 +79,13 @@ func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, typed str
 		u.MFA.SMSEnabled = true
 	}
 	p.computeAliases(u)
-	return u, nil
+	writes := []UserWrite{{User: u, New: true}}
+	if deref(ans.ForceAliasCreation) {
+		moved, err := s.takeAliases(ctx, p, u, now)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, moved...)
+	}
+	return writes, nil
 }

@@ -2,7 +2,8 @@
 // (cmd/cognate/js_test.go runs both: cognate at COGNATE_TRIGGER_URL, with --token-issuer aws,
 // the function server at COGNATE_FN_URL). PreTokenGeneration V2_0 adds a claim and a scope to
 // the access token and removes a group, and aws-jwt-verify's CognitoJwtVerifier accepts the
-// tokens so changed; a CustomEmailSender's code is decrypted with @aws-crypto/client-node.
+// tokens so changed; a CustomEmailSender's code, and the temporary password of an invitation,
+// are decrypted with @aws-crypto/client-node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
@@ -79,6 +80,20 @@ test("PreTokenGeneration V2_0 changes the tokens, which aws-jwt-verify accepts",
   assert.equal(i.tenant, undefined, "the function added the claim to the access token only");
 });
 
+/** senderDecrypt decrypts a custom sender's request.code as a sender function does, in AWS's examples' way. */
+async function senderDecrypt(code) {
+  const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
+  const kms = new KMS({
+    region: "us-east-1",
+    endpoint: `${process.env.COGNATE_FN_URL}/kms`,
+    credentials: { accessKeyId: "AKIDSENDER", secretAccessKey: "sender-secret" },
+    maxAttempts: 1,
+  });
+  const keyring = new KmsKeyringNode({ keyIds: [process.env.COGNATE_KMS_KEY], clientProvider: () => kms });
+  const { plaintext } = await decrypt(keyring, Buffer.from(code, "base64"));
+  return plaintext.toString();
+}
+
 test("a custom email sender decrypts its code with @aws-crypto/client-node, and the code resets the password", async () => {
   const fnURL = process.env.COGNATE_FN_URL;
   const kmsKey = process.env.COGNATE_KMS_KEY;
@@ -109,17 +124,7 @@ test("a custom email sender decrypts its code with @aws-crypto/client-node, and 
   assert.ok(event, "the custom sender was invoked");
   assert.equal(event.request.type, "customEmailSenderRequestV1");
 
-  // A sender function's decryption, as AWS's examples write it.
-  const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
-  const kms = new KMS({
-    region: "us-east-1",
-    endpoint: `${fnURL}/kms`,
-    credentials: { accessKeyId: "AKIDSENDER", secretAccessKey: "sender-secret" },
-    maxAttempts: 1,
-  });
-  const keyring = new KmsKeyringNode({ keyIds: [kmsKey], clientProvider: () => kms });
-  const { plaintext } = await decrypt(keyring, Buffer.from(event.request.code, "base64"));
-  const code = plaintext.toString();
+  const code = await senderDecrypt(event.request.code);
   assert.match(code, /^[0-9]{6}$/);
 
   await sdk.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: "sam", ConfirmationCode: code, Password: "N3w-Passw0rd!" }));
@@ -127,4 +132,35 @@ test("a custom email sender decrypts its code with @aws-crypto/client-node, and 
     ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "sam", PASSWORD: "N3w-Passw0rd!" },
   }));
   assert.ok(res.AuthenticationResult.AccessToken);
+});
+
+test("a custom email sender gets AdminCreateUser's temporary password HTML-escaped, as the DG says, and it signs in", async () => {
+  const fnURL = process.env.COGNATE_FN_URL;
+  const sdk = admin();
+  const pool = await sdk.send(new CreateUserPoolCommand({
+    PoolName: "invite-sender",
+    LambdaConfig: {
+      KMSKeyID: process.env.COGNATE_KMS_KEY,
+      CustomEmailSender: { LambdaVersion: "V1_0", LambdaArn: `${arn}-sender` },
+    },
+  }));
+  const poolId = pool.UserPool.Id;
+  const client = await sdk.send(new CreateUserPoolClientCommand({
+    UserPoolId: poolId, ClientName: "web", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
+  }));
+  const temporary = "Temp<Passw0rd&1";
+  await sdk.send(new AdminCreateUserCommand({
+    UserPoolId: poolId, Username: "ivy", TemporaryPassword: temporary, DesiredDeliveryMediums: ["EMAIL"],
+    UserAttributes: [{ Name: "email", Value: "ivy@example.com" }, { Name: "email_verified", Value: "true" }],
+  }));
+  const events = await (await fetch(`${fnURL}/calls`)).json();
+  const event = events.find((e) => e.triggerSource === "CustomEmailSender_AdminCreateUser" && e.userPoolId === poolId);
+  assert.ok(event, "the custom sender was invoked for the invitation");
+  assert.equal(event.request.type, "customEmailSenderRequestV1");
+  assert.equal(await senderDecrypt(event.request.code), "Temp&lt;Passw0rd&amp;1");
+
+  const res = await sdk.send(new InitiateAuthCommand({
+    ClientId: client.UserPoolClient.ClientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ivy", PASSWORD: temporary },
+  }));
+  assert.equal(res.ChallengeName, "NEW_PASSWORD_REQUIRED");
 });

@@ -40,9 +40,11 @@ func inbox(t *testing.T, s userpool.Store) (poolA, poolB string, newestFirst []*
 	m1 := newMessage("m1", p.ID, "alice", "alice@example.com", at)
 	m2 := newMessage("m2", p.ID, "bob", "+15555550100", at.Add(time.Second))
 	m2.DeliveryMedium, m2.Subject, m2.TriggerSource = "SMS", "", "CustomMessage_AdminCreateUser"
+	m2.ShapedBy = "CustomMessage" // the trigger that worded it is kept and read back
 	m3 := newMessage("m3", q.ID, "alice", "alice@example.com", at.Add(2*time.Second))
 	m4 := newMessage("m4", p.ID, "alice", "alice@example.com", at.Add(2*time.Second)) // same instant as m3, added after it
 	m5 := newMessage("m5", q.ID, "carol", "carol@example.com", at.Add(-time.Hour))    // added last, oldest
+	m5.Body, m5.ShapedBy = "", "CustomEmailSender"                                    // a custom sender's hand-off
 	for _, m := range []*userpool.Message{m1, m2, m3, m4, m5} {
 		addMessage(t, s, m)
 	}
