@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -170,5 +171,35 @@ func TestPageTokenRoundTrip(t *testing.T) {
 	}
 	if _, err := pageAfter(ptr("not-a-token!")); err == nil {
 		t.Error("a forged token was accepted")
+	}
+}
+
+// TestHasherOverloaded refuses a hash that finds no free slot within the hasher's wait
+// with TooManyRequestsException, for a real user's hash as for the dummy, and hashes again
+// once a slot is free.
+func TestHasherOverloaded(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 1)
+	h.wait = time.Millisecond
+	enc, err := h.Hash(ctx, rand.Reader, "Secret-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.acquire(ctx); err != nil { // the only slot, held
+		t.Fatal(err)
+	}
+	for _, stored := range []string{enc, ""} {
+		_, err := h.Verify(ctx, stored, "Secret-1")
+		var e *Error
+		if !errors.As(err, &e) || e.Code != "TooManyRequestsException" || e.Message != "Too many requests" {
+			t.Errorf("Verify(%q) with every slot held: %v, want TooManyRequestsException", stored, err)
+		}
+	}
+	if _, err := h.Hash(ctx, rand.Reader, "Secret-2"); !errors.Is(err, errOverloaded) {
+		t.Errorf("Hash with every slot held: %v, want TooManyRequestsException", err)
+	}
+	h.release()
+	if ok, err := h.Verify(ctx, enc, "Secret-1"); !ok || err != nil {
+		t.Errorf("Verify after the slot was freed = %v, %v", ok, err)
 	}
 }
