@@ -301,15 +301,16 @@ func runPaced(ctx context.Context, o *options, w *wire, stdout, stderr io.Writer
 	}
 	res.Seconds, res.Exhausted, res.Ops = elapsed.Seconds(), p.exhausted.Load(), summarize(p.samples, elapsed)
 	res.PeakInFlight = p.peak.Load()
-	if res.Messages, err = p.checkMessages(ctx, time.Minute); err != nil {
-		return err
-	}
+	// The memory of the load, not of the inbox listing that checks it.
 	if stopRSS != nil {
 		close(stopRSS)
 		res.RSSSeries = <-series
 		if res.RSS, err = readRSS(o.serverPID); err != nil {
 			return err
 		}
+	}
+	if res.Messages, err = p.checkMessages(ctx, time.Minute); err != nil {
+		return err
 	}
 	if o.json {
 		return res.writeJSON(stdout)
