@@ -11,7 +11,6 @@ import (
 	"math/big"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -29,14 +28,14 @@ var DefaultHashParams = HashParams{MemoryKiB: 19456, Time: 2, Threads: 1}
 
 // Hasher hashes and verifies passwords with argon2id, at most a fixed number at a time:
 // each hash holds MemoryKiB of memory, so an unbounded burst of sign-ins could exhaust it.
-// A hash waits for a slot at most HashWait; past that the server is overloaded, and the
+// At most HashQueue hashes a slot wait for one; past that the server is overloaded, and a
 // request is refused with TooManyRequestsException rather than queued until its client
 // gives up.
 type Hasher struct {
 	params HashParams
 	slots  chan struct{}
 	dummy  string
-	wait   time.Duration
+	queue  int64 // how many may wait for a slot
 	// waiting counts the hashes queued for a slot: the depth operators watch.
 	waiting atomic.Int64
 }
@@ -46,7 +45,7 @@ func NewHasher(p HashParams, concurrency int) *Hasher {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, concurrency), wait: HashWait}
+	h := &Hasher{params: p, slots: make(chan struct{}, concurrency), queue: HashQueue * int64(concurrency)}
 	// A fixed hash to verify against when there is no user, so that "no such user" costs
 	// the same time as "wrong password" (equal-time answers, ARCHITECTURE.md "Enumeration").
 	// Verify derives a key under its parameters and salt, which is the whole cost, and
@@ -69,13 +68,15 @@ func (h *Hasher) encode(salt, key []byte) string {
 // Waiting returns how many hashes wait for a free slot.
 func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
 
-// HashWait is how long a password hash waits for a slot before its request is refused as
-// too many: with every slot busy that long, requests arrive faster than the cores hash.
-const HashWait = 2 * time.Second
+// HashQueue is how many hashes may wait for each slot. The bound is on the queue, not on
+// the time waited, so that it holds on a slow machine as on a fast one: a burst of a few
+// dozen hashes is queued anywhere, and a flood that would queue without end (ten times the
+// rate the cores hash) is refused. The wait it allows is HashQueue hash times.
+const HashQueue = 32
 
-// errOverloaded is the answer to a request whose hash found no slot within HashWait: the
-// exception Cognito's model lists for every operation that hashes a password, with the
-// message AWS was observed to send with it (spec §1.3, row 2: the request-rate quota).
+// errOverloaded is the answer to a request whose hash found the queue full: the exception
+// Cognito's model lists for every operation that hashes a password, with the message AWS
+// was observed to send with it (spec §1.3, row 2: the request-rate quota).
 var errOverloaded = newError("TooManyRequestsException", "Too many requests")
 
 func (h *Hasher) acquire(ctx context.Context) error {
@@ -84,15 +85,13 @@ func (h *Hasher) acquire(ctx context.Context) error {
 		return nil
 	default:
 	}
-	h.waiting.Add(1)
 	defer h.waiting.Add(-1)
-	timer := time.NewTimer(h.wait)
-	defer timer.Stop()
+	if h.waiting.Add(1) > h.queue {
+		return errOverloaded
+	}
 	select {
 	case h.slots <- struct{}{}:
 		return nil
-	case <-timer.C:
-		return errOverloaded
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -174,13 +174,13 @@ func TestPageTokenRoundTrip(t *testing.T) {
 	}
 }
 
-// TestHasherOverloaded refuses a hash that finds no free slot within the hasher's wait
-// with TooManyRequestsException, for a real user's hash as for the dummy, and hashes again
-// once a slot is free.
+// TestHasherOverloaded refuses a hash that finds every slot busy and the queue full with
+// TooManyRequestsException, for a real user's hash as for the dummy, and hashes again once
+// a slot is free.
 func TestHasherOverloaded(t *testing.T) {
 	ctx := context.Background()
 	h := NewHasher(HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 1)
-	h.wait = time.Millisecond
+	h.queue = 0
 	enc, err := h.Hash(ctx, rand.Reader, "Secret-1")
 	if err != nil {
 		t.Fatal(err)
@@ -201,5 +201,28 @@ func TestHasherOverloaded(t *testing.T) {
 	h.release()
 	if ok, err := h.Verify(ctx, enc, "Secret-1"); !ok || err != nil {
 		t.Errorf("Verify after the slot was freed = %v, %v", ok, err)
+	}
+}
+
+// TestHasherQueue queues hashes up to its bound while every slot is busy, and refuses the
+// one past it.
+func TestHasherQueue(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 1)
+	h.queue = 1
+	if err := h.acquire(ctx); err != nil { // the only slot, held
+		t.Fatal(err)
+	}
+	queued := make(chan error, 1)
+	go func() { _, err := h.Hash(ctx, rand.Reader, "Secret-1"); queued <- err }()
+	for h.Waiting() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := h.Hash(ctx, rand.Reader, "Secret-2"); !errors.Is(err, errOverloaded) {
+		t.Errorf("a hash past the queue's bound: %v, want TooManyRequestsException", err)
+	}
+	h.release()
+	if err := <-queued; err != nil {
+		t.Errorf("the queued hash: %v", err)
 	}
 }
