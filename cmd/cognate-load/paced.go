@@ -97,21 +97,29 @@ func newPaced(w *wire, t *target, rates []weight, u pacedUsers, uses, maxInFligh
 	return p
 }
 
-// run sends arrivals until end, keeping the samples of those scheduled from measureFrom
-// on, and waits for every request to be answered.
-func (p *paced) run(measureFrom, end time.Time) {
+// run sends arrivals until end or until ctx ends (an interrupt: the requests in flight
+// are cut off), keeping the samples of those scheduled from measureFrom on, and waits for
+// every request to be answered.
+func (p *paced) run(ctx context.Context, measureFrom, end time.Time) {
 	var arrivals, schedulers sync.WaitGroup
 	for _, r := range p.rates {
 		schedulers.Add(1)
 		go func() {
 			defer schedulers.Done()
 			interval := time.Duration(float64(time.Second) / float64(r.n))
+			timer := time.NewTimer(0)
+			defer timer.Stop()
 			for at := time.Now(); at.Before(end); at = at.Add(interval) {
-				time.Sleep(time.Until(at))
+				timer.Reset(time.Until(at))
+				select {
+				case <-ctx.Done():
+					return
+				case <-timer.C:
+				}
 				arrivals.Add(1)
 				go func() {
 					defer arrivals.Done()
-					p.arrive(r.mix, !at.Before(measureFrom))
+					p.arrive(ctx, r.mix, !at.Before(measureFrom))
 				}()
 			}
 		}()
@@ -121,8 +129,7 @@ func (p *paced) run(measureFrom, end time.Time) {
 }
 
 // arrive makes one arrival's requests.
-func (p *paced) arrive(step string, keep bool) {
-	ctx := context.Background()
+func (p *paced) arrive(ctx context.Context, step string, keep bool) {
 	rec := &recorder{}
 	defer func() {
 		if keep {
@@ -294,7 +301,10 @@ func runPaced(ctx context.Context, o *options, w *wire, stdout, stderr io.Writer
 	fmt.Fprintf(stderr, "open loop at %s per second for %s (after %s unmeasured)\n", o.rate, o.duration, o.warmup)
 	begin := time.Now()
 	measureFrom := begin.Add(o.warmup)
-	p.run(measureFrom, measureFrom.Add(o.duration))
+	p.run(ctx, measureFrom, measureFrom.Add(o.duration))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	elapsed := time.Since(measureFrom)
 	if len(p.samples) == 0 {
 		return errors.New("no request was made")
