@@ -84,6 +84,9 @@ func (s *Service) signInUser(ctx context.Context, p *Pool, c *Client, username s
 // passwordAttempt counts a sign-in attempt before its password is checked (a success
 // clears the count, in afterPassword), and refuses users that may not sign in at all.
 func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) error {
+	if err := s.passwords.Admit(); err != nil {
+		return err // refused before it counts: overload must not lock a right password out
+	}
 	ok, err := s.store.CountAttempt(ctx, u.PoolID, u.Sub, "signin", now, signInWindow, signInLimit)
 	switch {
 	case err != nil:

@@ -71,8 +71,9 @@ func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
 // HashQueue is how many hashes may wait for each slot. The bound is on the queue, not on
 // the time waited, so that it holds on a slow machine as on a fast one: a burst of a few
 // dozen hashes is queued anywhere, and a flood that would queue without end (ten times the
-// rate the cores hash) is refused. The wait it allows is HashQueue hash times.
-const HashQueue = 32
+// rate the cores hash) is refused. The wait it allows is HashQueue hash times: about a
+// second on two free cores, many more on cores other work starves.
+const HashQueue = 16
 
 // errOverloaded is the answer to a request whose hash found the queue full: the exception
 // Cognito's model lists for every operation that hashes a password, with the message AWS
@@ -98,6 +99,18 @@ func (h *Hasher) acquire(ctx context.Context) error {
 }
 
 func (h *Hasher) release() { <-h.slots }
+
+// Admit refuses, with TooManyRequestsException, a request whose hash would find the queue
+// full. Operations that count an attempt before they hash ask first, so that an overloaded
+// server does not spend a user's attempts (and lock a right password out) on hashes it
+// refuses. It is advisory: the queue may fill between Admit and the hash, which then is
+// refused after the count, as rarely as two requests meet in that instant.
+func (h *Hasher) Admit() error {
+	if len(h.slots) == cap(h.slots) && h.waiting.Load() >= h.queue {
+		return errOverloaded
+	}
+	return nil
+}
 
 // Hash returns the PHC string of password under a fresh salt read from rnd.
 func (h *Hasher) Hash(ctx context.Context, rnd io.Reader, password string) (string, error) {

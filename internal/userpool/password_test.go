@@ -213,10 +213,16 @@ func TestHasherQueue(t *testing.T) {
 	if err := h.acquire(ctx); err != nil { // the only slot, held
 		t.Fatal(err)
 	}
+	if err := h.Admit(); err != nil {
+		t.Errorf("Admit with room in the queue: %v", err)
+	}
 	queued := make(chan error, 1)
 	go func() { _, err := h.Hash(ctx, rand.Reader, "Secret-1"); queued <- err }()
 	for h.Waiting() != 1 {
 		time.Sleep(time.Millisecond)
+	}
+	if err := h.Admit(); !errors.Is(err, errOverloaded) {
+		t.Errorf("Admit with the queue full: %v, want TooManyRequestsException", err)
 	}
 	if _, err := h.Hash(ctx, rand.Reader, "Secret-2"); !errors.Is(err, errOverloaded) {
 		t.Errorf("a hash past the queue's bound: %v, want TooManyRequestsException", err)
