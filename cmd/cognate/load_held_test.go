@@ -206,8 +206,9 @@ func overload(t *testing.T, s *testServer) {
 			switch name {
 			case "TooManyRequestsException":
 				refused += n
-			case "LimitExceededException":
-				// A refused confirmation still counts against its user's hourly attempts.
+			case "LimitExceededException", "client":
+				// A user's hourly budget spent, or no recovery user free for the tool to
+				// send with (all in slow recoveries): not the server's failure.
 			default:
 				t.Errorf("overload: %s answered %s %d times, e.g. %v", op.Op, name, n, op.Sample)
 			}
