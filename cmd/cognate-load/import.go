@@ -28,19 +28,19 @@ func (importMaker) name() string { return "user import jobs" }
 // cognate does not assume it.
 const importRoleARN = "arn:aws:iam::000000000000:role/cognate-load-import"
 
-func (m importMaker) makeUsers(ctx context.Context, t *target, n int, done func()) error {
+func (m importMaker) makeUsers(ctx context.Context, t *target, first, n int, done func()) error {
 	var header struct{ CSVHeader []string }
 	if err := m.w.call(ctx, "GetCSVHeader", true, map[string]any{"UserPoolId": t.poolID}, &header); err != nil {
 		return fmt.Errorf("GetCSVHeader: %w", err)
 	}
 	perJob := max(m.perJob, 1)
-	for first := 0; first < n; first += perJob {
-		count := min(perJob, n-first)
-		body, err := importCSV(header.CSVHeader, first, count)
+	for from := first; from < first+n; from += perJob {
+		count := min(perJob, first+n-from)
+		body, err := importCSV(header.CSVHeader, from, count)
 		if err != nil {
 			return err
 		}
-		if err := m.runJob(ctx, t, fmt.Sprintf("load-%d", first), body, done); err != nil {
+		if err := m.runJob(ctx, t, fmt.Sprintf("load-%d", from), body, done); err != nil {
 			return err
 		}
 	}

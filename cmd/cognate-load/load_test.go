@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"cognate/internal/server"
 	"cognate/internal/sqlite"
@@ -83,5 +85,48 @@ func TestDispenser(t *testing.T) {
 	}
 	if len(count) != 3 || count[10] != 2 || count[11] != 2 || count[12] != 2 {
 		t.Fatalf("uses per user: %v, want users 10-12 twice each", count)
+	}
+}
+
+// TestLoadPaced makes an open-loop run against a real cognate: every arrival is answered
+// without error, and the inbox holds one recovery message per accepted ForgotPassword.
+func TestLoadPaced(t *testing.T) {
+	ctx := t.Context()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cognate.db"), sqlite.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := userpool.New(store, userpool.Options{Hasher: userpool.NewHasher(userpool.HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 4)})
+	dctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go svc.RunDispatcher(dctx, 50*time.Millisecond)
+	srv := httptest.NewServer(server.New(server.Config{Service: svc, OpenDevEndpoints: true}))
+	defer srv.Close()
+
+	var stdout, stderr bytes.Buffer
+	err = run(ctx, []string{"--endpoint", srv.URL, "--rate", "forgot=20,recover=10,auth=5", "--duration", "2s",
+		"--warmup", "500ms", "--make-users", "admin", "--json"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	var res result
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("the JSON report: %v\n%s", err, stdout.String())
+	}
+	counts := map[string]int{}
+	for _, op := range res.Ops {
+		counts[op.Op] = op.Count
+		if op.OK != op.Count {
+			t.Errorf("%s: %d of %d requests succeeded: %v %v", op.Op, op.OK, op.Count, op.Errors, op.Samples)
+		}
+	}
+	// 2 s at the rates: 40 + 20 ForgotPassword, 20 confirmations, 10 sign-ins.
+	if counts[opForgot] != 60 || counts[opConfirm] != 20 || counts[opAuth] != 10 {
+		t.Errorf("requests per operation: %v, want the rates times 2 s", counts)
+	}
+	m := res.Messages
+	if m == nil || m.Accepted == 0 || m.Messages != m.Accepted || m.Mismatched != 0 {
+		t.Errorf("messages: %+v, want one per accepted ForgotPassword", m)
 	}
 }

@@ -39,6 +39,10 @@ type result struct {
 	Argon2Rate  float64    `json:"argon2idPerSecond,omitempty"`
 	Argon2Rates []float64  `json:"argon2idPerSecondBeforeAfter,omitempty"`
 	RSS         *rss       `json:"serverRSS,omitempty"`
+	// Of an open-loop run (--rate):
+	PeakInFlight int64         `json:"peakInFlight,omitempty"`
+	Messages     *messageCheck `json:"messages,omitempty"`
+	RSSSeries    *rssSeries    `json:"serverRSSSeries,omitempty"`
 }
 
 // summarize turns samples into per-operation figures, in the order operations first appear.
@@ -67,8 +71,12 @@ func summarize(samples []sample, elapsed time.Duration) []*opStats {
 			}
 			name := "transport"
 			var ae *apiError
-			if errors.As(s.err, &ae) {
+			var te toolError
+			switch {
+			case errors.As(s.err, &ae):
 				name = ae.Type
+			case errors.As(s.err, &te):
+				name = "client"
 			}
 			if st.Errors[name] == 0 && len(st.Samples) < 5 {
 				st.Samples = append(st.Samples, s.err.Error())
@@ -121,6 +129,16 @@ func (r *result) writeText(w io.Writer) {
 				fmt.Fprintf(w, "%s: %.1f%% of the bare argon2id rate\n", s.Op, 100*s.Rate/r.Argon2Rate)
 			}
 		}
+	}
+	if r.PeakInFlight > 0 {
+		fmt.Fprintf(w, "arrivals in flight at most: %d\n", r.PeakInFlight)
+	}
+	if m := r.Messages; m != nil {
+		fmt.Fprintf(w, "recovery messages: %d for %d accepted ForgotPassword requests, %d users mismatched, statuses %v (outbox drained in %.1fs)\n",
+			m.Messages, m.Accepted, m.Mismatched, m.Statuses, m.DrainSecs)
+	}
+	if s := r.RSSSeries; s != nil {
+		fmt.Fprintf(w, "server RSS sampled %d times: %.1f MiB first, %.1f MiB max, %.1f MiB last\n", len(s.Samples), s.FirstMiB, s.MaxMiB, s.LastMiB)
 	}
 	if r.RSS != nil {
 		fmt.Fprintf(w, "server RSS: %.1f MiB at the end, %.1f MiB peak (VmHWM)\n", r.RSS.CurrentMiB, r.RSS.PeakMiB)

@@ -26,6 +26,8 @@ type options struct {
 	json                    bool
 	makeBy                  string
 	perJob                  int
+	rate                    string
+	maxInFlight             int
 }
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
@@ -50,6 +52,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.json, "json", false, "Write the report as JSON.")
 	fs.StringVar(&o.makeBy, "make-users", "auto", "How users are made: admin (AdminCreateUser and AdminSetUserPassword), import (user import jobs: no password, for mixes that do not sign in), or auto (import where the server has it and the mix allows, else admin).")
 	fs.IntVar(&o.perJob, "import-job-size", 100000, "How many users one import job brings in.")
+	fs.StringVar(&o.rate, "rate", "", "An open-loop run instead: requests arrive at these rates per second whatever the answers, as forgot=70,recover=30,auth=10 (--mix, --concurrency, --users and --pool-id do not apply; the run makes its users).")
+	fs.IntVar(&o.maxInFlight, "max-in-flight", 5000, "With --rate, how many arrivals may wait for answers at once; past it an arrival is counted as the tool's failure.")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -86,6 +90,17 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	if mix, err := parseMix(o.mix); err == nil && o.makeBy == "import" && has(mix, "auth") {
 		errs = append(errs, errors.New("--make-users import makes users without a password, and the auth mix signs in with one"))
 	}
+	if o.rate != "" {
+		if _, err := parseMix(o.rate); err != nil {
+			errs = append(errs, fmt.Errorf("--rate: %w", err))
+		}
+		if o.poolID != "" {
+			errs = append(errs, errors.New("--rate makes its own pool and users; --pool-id does not apply"))
+		}
+	}
+	if o.maxInFlight < 1 {
+		errs = append(errs, errors.New("--max-in-flight must be at least 1"))
+	}
 	if o.perJob < 1 {
 		errs = append(errs, errors.New("--import-job-size must be at least 1"))
 	}
@@ -99,6 +114,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	mix, _ := parseMix(o.mix)
 	w := newWire(o.endpoint, o.region, o.accessKey, o.secretKey, max(o.concurrency, o.setupConcurrency))
+	if o.rate != "" {
+		return runPaced(ctx, o, w, stdout, stderr)
+	}
 	res := &result{Endpoint: o.endpoint, Mix: o.mix, Concurrency: o.concurrency}
 
 	t := &target{poolID: o.poolID, clientID: o.clientID, users: o.users}
@@ -112,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		start := time.Now()
-		if err := makeUsers(ctx, maker, t, o.users, stderr); err != nil {
+		if err := makeUsers(ctx, maker, t, 0, o.users, stderr); err != nil {
 			return err
 		}
 		res.UsersMadeBy, res.SetupRate = maker.name(), float64(t.users)/time.Since(start).Seconds()

@@ -49,14 +49,14 @@ func setupPool(ctx context.Context, w *wire, name string) (*target, error) {
 	return &target{poolID: pool.UserPool.Id, clientID: client.UserPoolClient.ClientId}, nil
 }
 
-// userMaker puts users load0000000 … load(n-1) into a pool, CONFIRMED with the load
+// userMaker puts users load<first> … load<first+n-1> into a pool, CONFIRMED with the load
 // password and a verified email, reporting each one done. The admin API does it on every
 // server; a server with user import jobs can do it faster, and a maker of its own plugs in
 // here ("by import where the server has it, else the admin API").
 type userMaker interface {
 	// name says how users are made, for the report.
 	name() string
-	makeUsers(ctx context.Context, t *target, n int, done func()) error
+	makeUsers(ctx context.Context, t *target, first, n int, done func()) error
 }
 
 // adminMaker makes users with AdminCreateUser (invitation suppressed) and
@@ -68,7 +68,7 @@ type adminMaker struct {
 
 func (adminMaker) name() string { return "admin API" }
 
-func (m adminMaker) makeUsers(ctx context.Context, t *target, n int, done func()) error {
+func (m adminMaker) makeUsers(ctx context.Context, t *target, first, n int, done func()) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -86,7 +86,7 @@ func (m adminMaker) makeUsers(ctx context.Context, t *target, n int, done func()
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				if err := m.makeUser(ctx, t, username(i)); err != nil {
+				if err := m.makeUser(ctx, t, username(first+i)); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
@@ -124,8 +124,9 @@ func (m adminMaker) makeUser(ctx context.Context, t *target, name string) error 
 	return nil
 }
 
-// makeUsers runs maker with a progress line on progress every second and at the end.
-func makeUsers(ctx context.Context, maker userMaker, t *target, n int, progress io.Writer) error {
+// makeUsers runs maker for users first … first+n-1 with a progress line on progress every
+// second and at the end; the target then has the users up to the last one made.
+func makeUsers(ctx context.Context, maker userMaker, t *target, first, n int, progress io.Writer) error {
 	var made atomic.Int64
 	start := time.Now()
 	line := func() {
@@ -147,13 +148,13 @@ func makeUsers(ctx context.Context, maker userMaker, t *target, n int, progress 
 			}
 		}
 	}()
-	err := maker.makeUsers(ctx, t, n, func() { made.Add(1) })
+	err := maker.makeUsers(ctx, t, first, n, func() { made.Add(1) })
 	close(stop)
 	<-ticked
 	line()
 	if err == nil && int(made.Load()) != n {
 		err = errors.New("not every user was made")
 	}
-	t.users = int(made.Load())
+	t.users = first + int(made.Load())
 	return err
 }

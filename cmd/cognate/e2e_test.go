@@ -50,6 +50,8 @@ type testServer struct {
 
 	stderr *syncBuffer
 	stop   func(t testing.TB)
+	// proc is the child process, for a server launchProcess started; nil in-process.
+	proc *childProc
 }
 
 // noEnv is the environment the servers see: nothing, so that a COGNATE_* variable of the

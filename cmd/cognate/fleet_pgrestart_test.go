@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -14,27 +11,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"cognate/internal/postgres/pgtest"
 )
 
-// pgRestartEnv must be set for TestPostgresRestart, which restarts the machine's
-// PostgreSQL cluster: every other user of it sees its connections dropped.
-const pgRestartEnv = "COGNATE_TEST_PG_RESTART"
-
-// TestPostgresRestart restarts PostgreSQL (pg_ctlcluster … restart) under load on three
-// servers: during the gap requests fail with InternalErrorException and nothing else;
-// within 5 s of its return every server answers again; every acknowledged write is there;
-// no server exits. It runs only with COGNATE_TEST_PG_RESTART=1, never in the default
-// `go test ./...`: the database it restarts is shared.
-func TestPostgresRestart(t *testing.T) {
-	if os.Getenv(pgRestartEnv) == "" {
-		t.Skipf("restarts the machine's PostgreSQL; set %s=1 to run it", pgRestartEnv)
-	}
-	versions, _ := filepath.Glob("/etc/postgresql/*")
-	if len(versions) != 1 {
-		t.Fatalf("want one PostgreSQL cluster version under /etc/postgresql, have %v", versions)
-	}
-	version := filepath.Base(versions[0])
-	f := startFleet(t, 3, "--log-level", "info", "--pg-statement-timeout", "2s")
+// TestFleetPostgresRestart stops and restarts PostgreSQL under load on three server processes:
+// during the gap requests fail with InternalErrorException and nothing else; within 5 s of
+// its return every server answers again; every acknowledged write is there; no server
+// exits. The PostgreSQL it restarts is a cluster of the test's own, never the shared one.
+func TestFleetPostgresRestart(t *testing.T) {
+	cluster := pgtest.NewCluster(t)
+	f := startFleetOn(t, cluster.DSN, 3, "--log-level", "info", "--pg-statement-timeout", "2s")
 	s := f.servers
 	pool := createPool(t, s[0].Client, &cip.CreateUserPoolInput{PoolName: aws.String("restart")})
 	const workers = 6
@@ -83,10 +70,12 @@ func TestPostgresRestart(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	before := okCount.Load()
-	cmd := exec.Command("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("pg_ctlcluster restart: %v\n%s", err, out)
+	cluster.Stop(t, "fast")
+	// The gap: the load runs on until it has met the database's absence.
+	for failed.Load() < 20 {
+		time.Sleep(5 * time.Millisecond)
 	}
+	cluster.Start(t)
 	back := time.Now()
 	// Every server answers again within 5 s of the database's return.
 	for i, srv := range s {
@@ -108,6 +97,11 @@ func TestPostgresRestart(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+	for i, srv := range s {
+		if !srv.alive() {
+			t.Errorf("server %d exited", i)
+		}
+	}
 	if len(other) > 0 {
 		t.Fatalf("%d requests failed with something other than InternalErrorException; the first: %v", len(other), other[0])
 	}

@@ -105,8 +105,8 @@ func (rr *roundRobin) Do(req *http.Request) (*http.Response, error) {
 	return nil, err
 }
 
-// TestFleetRollingRestart restarts each of three servers in turn (a graceful stop, as
-// SIGTERM makes, with --shutdown-delay, then a start on the same address) while clients keep writing and reading
+// TestFleetRollingRestart restarts each of three server processes in turn (SIGTERM, with
+// --shutdown-delay, then a start on the same address) while clients keep writing and reading
 // users through a round-robin balancer: no request fails, and every acknowledged write is
 // there at the end.
 func TestFleetRollingRestart(t *testing.T) {
@@ -177,7 +177,7 @@ func TestFleetRollingRestart(t *testing.T) {
 		host, _ := url.Parse(s.URL)
 		s.Stop(t)
 		waitFor(100) // two servers carry the load meanwhile
-		restarted, err := launch(t, f.args("--addr", host.Host, "--log-level", "info", delay)...)
+		restarted, err := launchProcess(t, f.args("--addr", host.Host, "--log-level", "info", delay)...)
 		if err != nil {
 			t.Fatalf("restarting server %d on %s: %v", i, host.Host, err)
 		}

@@ -37,7 +37,11 @@ func (s *Service) checkPassword(ctx context.Context, p *Pool, c *Client, usernam
 		}
 	}
 	if errors.Is(err, ErrNotFound) {
-		s.passwords.Verify(ctx, "", password)
+		// The dummy verify takes a real user's time, and is refused when the hasher is
+		// overloaded as a real user's would be: no answer tells the two apart.
+		if _, err := s.passwords.Verify(ctx, "", password); err != nil {
+			return nil, err
+		}
 		if c.preventsEnumeration() {
 			return nil, errIncorrect
 		}
@@ -80,6 +84,9 @@ func (s *Service) signInUser(ctx context.Context, p *Pool, c *Client, username s
 // passwordAttempt counts a sign-in attempt before its password is checked (a success
 // clears the count, in afterPassword), and refuses users that may not sign in at all.
 func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) error {
+	if err := s.passwords.Admit(); err != nil {
+		return err // refused before it counts: overload must not lock a right password out
+	}
 	ok, err := s.store.CountAttempt(ctx, u.PoolID, u.Sub, "signin", now, signInWindow, signInLimit)
 	switch {
 	case err != nil:

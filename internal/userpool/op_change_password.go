@@ -9,6 +9,9 @@ import (
 // under the pool's policy and history; at most 5 tries an hour.
 func (s *Service) ChangePassword(ctx context.Context, in *ChangePasswordRequest) (*ChangePasswordResponse, error) {
 	_, _, err := s.updateSelf(ctx, deref(in.AccessToken), func(p *Pool, u *User, clientID string, now time.Time) error {
+		if err := s.passwords.Admit(); err != nil {
+			return err
+		}
 		if err := s.countAttempt(ctx, u, "change-password", now, 5); err != nil {
 			return err
 		}

@@ -18,6 +18,10 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
+	// Refused before the attempt is counted, and for every user alike, known or not.
+	if err := s.passwords.Admit(); err != nil {
+		return nil, err
+	}
 	hide := c.preventsEnumeration()
 	u, err := s.findUser(ctx, p, typed)
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled && hide) {

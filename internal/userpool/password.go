@@ -28,10 +28,14 @@ var DefaultHashParams = HashParams{MemoryKiB: 19456, Time: 2, Threads: 1}
 
 // Hasher hashes and verifies passwords with argon2id, at most a fixed number at a time:
 // each hash holds MemoryKiB of memory, so an unbounded burst of sign-ins could exhaust it.
+// At most HashQueue hashes a slot wait for one; past that the server is overloaded, and a
+// request is refused with TooManyRequestsException rather than queued until its client
+// gives up.
 type Hasher struct {
 	params HashParams
 	slots  chan struct{}
 	dummy  string
+	queue  int64 // how many may wait for a slot
 	// waiting counts the hashes queued for a slot: the depth operators watch.
 	waiting atomic.Int64
 }
@@ -41,10 +45,13 @@ func NewHasher(p HashParams, concurrency int) *Hasher {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, concurrency)}
+	h := &Hasher{params: p, slots: make(chan struct{}, concurrency), queue: HashQueue * int64(concurrency)}
 	// A fixed hash to verify against when there is no user, so that "no such user" costs
 	// the same time as "wrong password" (equal-time answers, ARCHITECTURE.md "Enumeration").
-	h.dummy = h.encode(make([]byte, 16), h.key([]byte("cognate-dummy-password"), make([]byte, 16), p))
+	// Verify derives a key under its parameters and salt, which is the whole cost, and
+	// never accepts it, so its key need not be derived from anything: no argon2id at start,
+	// which kept a restart waiting for a hash on busy cores.
+	h.dummy = h.encode(make([]byte, 16), make([]byte, 32))
 	return h
 }
 
@@ -61,9 +68,28 @@ func (h *Hasher) encode(salt, key []byte) string {
 // Waiting returns how many hashes wait for a free slot.
 func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
 
+// HashQueue is how many hashes may wait for each slot. The bound is on the queue, not on
+// the time waited, so that it holds on a slow machine as on a fast one: a burst of a few
+// dozen hashes is queued anywhere, and a flood that would queue without end (ten times the
+// rate the cores hash) is refused. The wait it allows is HashQueue hash times: about a
+// second on two free cores, many more on cores other work starves.
+const HashQueue = 16
+
+// errOverloaded is the answer to a request whose hash found the queue full: the exception
+// Cognito's model lists for every operation that hashes a password, with the message AWS
+// was observed to send with it (spec §1.3, row 2: the request-rate quota).
+var errOverloaded = newError("TooManyRequestsException", "Too many requests")
+
 func (h *Hasher) acquire(ctx context.Context) error {
-	h.waiting.Add(1)
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	default:
+	}
 	defer h.waiting.Add(-1)
+	if h.waiting.Add(1) > h.queue {
+		return errOverloaded
+	}
 	select {
 	case h.slots <- struct{}{}:
 		return nil
@@ -73,6 +99,18 @@ func (h *Hasher) acquire(ctx context.Context) error {
 }
 
 func (h *Hasher) release() { <-h.slots }
+
+// Admit refuses, with TooManyRequestsException, a request whose hash would find the queue
+// full. Operations that count an attempt before they hash ask first, so that an overloaded
+// server does not spend a user's attempts (and lock a right password out) on hashes it
+// refuses. It is advisory: the queue may fill between Admit and the hash, which then is
+// refused after the count, as rarely as two requests meet in that instant.
+func (h *Hasher) Admit() error {
+	if len(h.slots) == cap(h.slots) && h.waiting.Load() >= h.queue {
+		return errOverloaded
+	}
+	return nil
+}
 
 // Hash returns the PHC string of password under a fresh salt read from rnd.
 func (h *Hasher) Hash(ctx context.Context, rnd io.Reader, password string) (string, error) {

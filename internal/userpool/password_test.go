@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -170,5 +171,64 @@ func TestPageTokenRoundTrip(t *testing.T) {
 	}
 	if _, err := pageAfter(ptr("not-a-token!")); err == nil {
 		t.Error("a forged token was accepted")
+	}
+}
+
+// TestHasherOverloaded refuses a hash that finds every slot busy and the queue full with
+// TooManyRequestsException, for a real user's hash as for the dummy, and hashes again once
+// a slot is free.
+func TestHasherOverloaded(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 1)
+	h.queue = 0
+	enc, err := h.Hash(ctx, rand.Reader, "Secret-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.acquire(ctx); err != nil { // the only slot, held
+		t.Fatal(err)
+	}
+	for _, stored := range []string{enc, ""} {
+		_, err := h.Verify(ctx, stored, "Secret-1")
+		var e *Error
+		if !errors.As(err, &e) || e.Code != "TooManyRequestsException" || e.Message != "Too many requests" {
+			t.Errorf("Verify(%q) with every slot held: %v, want TooManyRequestsException", stored, err)
+		}
+	}
+	if _, err := h.Hash(ctx, rand.Reader, "Secret-2"); !errors.Is(err, errOverloaded) {
+		t.Errorf("Hash with every slot held: %v, want TooManyRequestsException", err)
+	}
+	h.release()
+	if ok, err := h.Verify(ctx, enc, "Secret-1"); !ok || err != nil {
+		t.Errorf("Verify after the slot was freed = %v, %v", ok, err)
+	}
+}
+
+// TestHasherQueue queues hashes up to its bound while every slot is busy, and refuses the
+// one past it.
+func TestHasherQueue(t *testing.T) {
+	ctx := context.Background()
+	h := NewHasher(HashParams{MemoryKiB: 64, Time: 1, Threads: 1}, 1)
+	h.queue = 1
+	if err := h.acquire(ctx); err != nil { // the only slot, held
+		t.Fatal(err)
+	}
+	if err := h.Admit(); err != nil {
+		t.Errorf("Admit with room in the queue: %v", err)
+	}
+	queued := make(chan error, 1)
+	go func() { _, err := h.Hash(ctx, rand.Reader, "Secret-1"); queued <- err }()
+	for h.Waiting() != 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := h.Admit(); !errors.Is(err, errOverloaded) {
+		t.Errorf("Admit with the queue full: %v, want TooManyRequestsException", err)
+	}
+	if _, err := h.Hash(ctx, rand.Reader, "Secret-2"); !errors.Is(err, errOverloaded) {
+		t.Errorf("a hash past the queue's bound: %v, want TooManyRequestsException", err)
+	}
+	h.release()
+	if err := <-queued; err != nil {
+		t.Errorf("the queued hash: %v", err)
 	}
 }
