@@ -52,6 +52,12 @@ var coveredOperations = []string{
 	// User import (import_e2e_test.go).
 	"GetCSVHeader", "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob",
 	"DescribeUserImportJob", "ListUserImportJobs",
+	// Branding and terms (branding_e2e_test.go).
+	"SetUICustomization", "GetUICustomization", "CreateManagedLoginBranding", "DescribeManagedLoginBranding",
+	"DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
+	"CreateTerms", "DescribeTerms", "ListTerms", "UpdateTerms", "DeleteTerms",
+	// Log export and request-rate limits (logs_quotas_e2e_test.go).
+	"SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration", "GetProvisionedLimit", "UpdateProvisionedLimit",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {
