@@ -11,7 +11,7 @@ import (
 )
 
 // UI customizations, managed login brandings, terms, log delivery configurations and the
-// request-rate quotas (migration 0003).
+// request-rate quotas (migration 0004).
 
 // PutUICustomization stores the customization of a pool (ClientID "") or client.
 func (s *Store) PutUICustomization(ctx context.Context, u *userpool.UICustomization) error {

@@ -10,7 +10,7 @@ import (
 )
 
 // UI customizations, managed login brandings, terms, log delivery configurations and the
-// request-rate quotas (migration 0008).
+// request-rate quotas (migration 0009).
 
 // PutUICustomization stores the customization of a pool (ClientID "") or client.
 func (s *Store) PutUICustomization(ctx context.Context, u *userpool.UICustomization) error {
