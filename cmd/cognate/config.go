@@ -43,6 +43,10 @@ type Config struct {
 	TLSKey        string
 	TLSSelfSigned bool
 
+	// Issue 16: where exported pool logs are written, and the request-rate quotas.
+	LogExportDir  string
+	RequestQuotas bool
+
 	Delivery        string
 	EmailDailyQuota int
 	SMTPURL         string
@@ -148,6 +152,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		"How messages are delivered: queue (the request succeeds once the message is durably queued; failures are retried) or fail-fast (the request makes the delivery attempt and fails with CodeDeliveryFailureException when it fails). (COGNATE_DELIVERY)")
 	fs.IntVar(&c.EmailDailyQuota, "email-daily-quota", envInt("COGNATE_EMAIL_DAILY_QUOTA", 0),
 		"Simulate the COGNITO_DEFAULT sender's daily email quota per pool (AWS: 50); 0 turns it off. (COGNATE_EMAIL_DAILY_QUOTA)")
+	fs.StringVar(&c.LogExportDir, "log-export-dir", env("COGNATE_LOG_EXPORT_DIR", ""),
+		"Write the logs pools export (SetLogDeliveryConfiguration) as JSON lines under this directory, one file per destination ARN: <dir>/<service>/<resource>.jsonl. Empty: configurations are stored and described only. (COGNATE_LOG_EXPORT_DIR)")
+	fs.BoolVar(&c.RequestQuotas, "request-quotas", envBool("COGNATE_REQUEST_QUOTAS", false),
+		"Enforce the request-rate quotas of the API categories (UserAuthentication 120/s, UserAccountRecovery 30/s, ...; UpdateProvisionedLimit raises the adjustable ones), counted in the store so that instances on one database share them; past a quota requests answer TooManyRequestsException. (COGNATE_REQUEST_QUOTAS)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("COGNATE_SMTP_URL", ""),
 		"Send email over SMTP: smtp://user:pass@host:port (STARTTLS when offered) or smtps://user:pass@host:port (implicit TLS). Empty: email goes to the built-in inbox. (COGNATE_SMTP_URL)")
 	fs.StringVar(&c.SMTPCAFile, "smtp-ca-file", env("COGNATE_SMTP_CA_FILE", ""),

@@ -52,6 +52,12 @@ var coveredOperations = []string{
 	// User import (import_e2e_test.go).
 	"GetCSVHeader", "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob",
 	"DescribeUserImportJob", "ListUserImportJobs",
+	// Branding and terms (branding_e2e_test.go).
+	"SetUICustomization", "GetUICustomization", "CreateManagedLoginBranding", "DescribeManagedLoginBranding",
+	"DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
+	"CreateTerms", "DescribeTerms", "ListTerms", "UpdateTerms", "DeleteTerms",
+	// Log export and request-rate limits (logs_quotas_e2e_test.go).
+	"SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration", "GetProvisionedLimit", "UpdateProvisionedLimit",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {
@@ -196,10 +202,10 @@ func TestUnsupportedOperation(t *testing.T) {
 	// An administrator's operation.
 	_, err = s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
 	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListDevices yet.")
-	_, err = s.Client.GetUICustomization(bg, &cip.GetUICustomizationInput{UserPoolId: aws.String(pool)})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetUICustomization yet.")
+	_, err = s.Client.GetUserPoolMfaConfig(bg, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(pool)})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetUserPoolMfaConfig yet.")
 	// An unsupported operation still checks its request against the model first.
-	_, err = s.Client.GetUICustomization(bg, &cip.GetUICustomizationInput{UserPoolId: aws.String("no_pool!")})
+	_, err = s.Client.GetUserPoolMfaConfig(bg, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String("no_pool!")})
 	wantErr[*types.InvalidParameterException](t, err,
 		`1 validation error detected: Value 'no_pool!' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`)
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"cognate/internal/logexport"
 	"cognate/internal/metrics"
 	"cognate/internal/oidc"
 	"cognate/internal/postgres"
@@ -210,7 +211,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	opts := userpool.Options{Region: c.Region, Logger: log, MasterKey: master, Observer: meters,
 		PublicURL: publicURL, TokenIssuer: c.TokenIssuer,
 		Email: mail, SMS: text, FailFast: c.Delivery == "fail-fast", EmailDailyQuota: c.EmailDailyQuota,
-		Federator: &oidc.Client{}, TriggerTimeout: c.TriggerTimeout}
+		Federator: &oidc.Client{}, TriggerTimeout: c.TriggerTimeout, RequestQuotas: c.RequestQuotas}
+	if c.LogExportDir != "" {
+		opts.LogWriter = &logexport.Dir{Root: c.LogExportDir}
+	}
 	if invoker != nil {
 		opts.Invoker = invoker
 	}

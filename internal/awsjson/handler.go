@@ -113,6 +113,9 @@ type Handler struct {
 	// Authorize is called for operations that are not Unsigned; an error refuses the request.
 	// Nil allows every request.
 	Authorize func(r *http.Request, body []byte, op *Operation) error
+	// Admit, when set, is asked before each request of an operation is read whether it may
+	// run (request-rate quotas); an error refuses the request.
+	Admit func(ctx context.Context, op string) error
 	// Context, when set, returns the context an operation runs in, so that the server can
 	// hand request facts (the client's address) to the operations.
 	Context func(ctx context.Context, r *http.Request) context.Context
@@ -207,6 +210,11 @@ func (h *Handler) serve(r *http.Request) ([]byte, error) {
 	}
 	if !route.Op.Unsigned && h.Authorize != nil {
 		if err := h.Authorize(r, body, route.Op); err != nil {
+			return nil, err
+		}
+	}
+	if h.Admit != nil {
+		if err := h.Admit(r.Context(), name); err != nil {
 			return nil, err
 		}
 	}

@@ -116,7 +116,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // sessions and the rest.
 func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages"} {
+		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages", "DELETE FROM provisioned_limits", "DELETE FROM request_counts"} {
 			if _, err := tx.Exec(ctx, stmt); err != nil {
 				return fmt.Errorf("postgres: reset: %w", err)
 			}

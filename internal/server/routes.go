@@ -113,6 +113,24 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["DeleteUser"], s.DeleteUser))
 	add(awsjson.Bind(ops["GlobalSignOut"], s.GlobalSignOut))
 
+	// Branding, terms, log export and request-rate limits (issue 16).
+	add(awsjson.Bind(ops["SetUICustomization"], s.SetUICustomization))
+	add(awsjson.Bind(ops["GetUICustomization"], s.GetUICustomization))
+	add(awsjson.Bind(ops["CreateManagedLoginBranding"], s.CreateManagedLoginBranding))
+	add(awsjson.Bind(ops["DescribeManagedLoginBranding"], s.DescribeManagedLoginBranding))
+	add(awsjson.Bind(ops["DescribeManagedLoginBrandingByClient"], s.DescribeManagedLoginBrandingByClient))
+	add(awsjson.Bind(ops["UpdateManagedLoginBranding"], s.UpdateManagedLoginBranding))
+	add(awsjson.Bind(ops["DeleteManagedLoginBranding"], s.DeleteManagedLoginBranding))
+	add(awsjson.Bind(ops["CreateTerms"], s.CreateTerms))
+	add(awsjson.Bind(ops["DescribeTerms"], s.DescribeTerms))
+	add(awsjson.Bind(ops["ListTerms"], s.ListTerms))
+	add(awsjson.Bind(ops["UpdateTerms"], s.UpdateTerms))
+	add(awsjson.Bind(ops["DeleteTerms"], s.DeleteTerms))
+	add(awsjson.Bind(ops["SetLogDeliveryConfiguration"], s.SetLogDeliveryConfiguration))
+	add(awsjson.Bind(ops["GetLogDeliveryConfiguration"], s.GetLogDeliveryConfiguration))
+	add(awsjson.Bind(ops["GetProvisionedLimit"], s.GetProvisionedLimit))
+	add(awsjson.Bind(ops["UpdateProvisionedLimit"], s.UpdateProvisionedLimit))
+
 	acceptCustomDomains(ops)
 	for name, op := range ops {
 		if _, ok := r[name]; !ok {

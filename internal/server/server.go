@@ -80,6 +80,9 @@ func New(cfg Config) http.Handler {
 			return userpool.WithCaller(ctx, caller(r))
 		},
 	}
+	if cfg.Service != nil {
+		api.Admit = cfg.Service.AdmitRequest // request-rate quotas, when enabled
+	}
 	if cfg.Verifier != nil {
 		api.Authorize = func(r *http.Request, body []byte, op *awsjson.Operation) error {
 			err := cfg.Verifier.Verify(r, body)
@@ -124,6 +127,7 @@ func New(cfg Config) http.Handler {
 		})
 	}
 	assets := cfg.Web.Assets()
+	uiFiles := cfg.Web.UICustomizationFiles()
 	console := cfg.guard(withCaller(cfg.Web.Console()))
 	// The hosted pages match their paths case-insensitively, as Cognito's do (spec §11.2).
 	// They, the assets and the console are dispatched here rather than by mux patterns,
@@ -136,6 +140,8 @@ func New(cfg Config) http.Handler {
 			withCaller(h).ServeHTTP(w, r)
 		case strings.HasPrefix(path, "/assets/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			assets.ServeHTTP(w, r)
+		case strings.HasPrefix(path, "/ui-customization/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			uiFiles.ServeHTTP(w, r) // the CSS and logos of SetUICustomization
 		case path == "/_cognate/" || path == "/_cognate/inbox" || strings.HasPrefix(path, "/_cognate/pools/"):
 			console.ServeHTTP(w, r)
 		default:

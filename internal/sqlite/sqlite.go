@@ -177,7 +177,7 @@ func (s *Store) Reset(ctx context.Context) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
 		// Pools cascade to clients, users, aliases, groups, memberships and attempts, and
 		// users to codes and sessions.
-		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages"} {
+		for _, stmt := range []string{"DELETE FROM pools", "DELETE FROM messages", "DELETE FROM provisioned_limits", "DELETE FROM request_counts"} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("sqlite: reset: %w", err)
 			}

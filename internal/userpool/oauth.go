@@ -103,6 +103,10 @@ type HostedClient struct {
 	Providers []string
 	// SignUp reports whether users may sign themselves up.
 	SignUp bool
+	// Style is the classic UI customization the pages show (nil for none), and Terms the
+	// terms documents the sign-up page links to (ui_customization.go, terms.go).
+	Style *HostedStyle
+	Terms []TermsLink
 
 	pool   *Pool
 	client *Client
@@ -156,6 +160,9 @@ func (s *Service) HostedClient(ctx context.Context, clientID string) (*HostedCli
 	}
 	acu := p.Doc.AdminCreateUserConfig
 	h.SignUp = h.LocalSignIn && (acu == nil || !deref(acu.AllowAdminCreateUserOnly))
+	if err := s.hostedLook(ctx, h); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 

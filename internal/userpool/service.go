@@ -75,6 +75,12 @@ type Options struct {
 	Encrypter CodeEncrypter
 	// Observer is told of trigger invocations, for metrics. Nil: nobody.
 	Observer Observer
+	// LogWriter receives the log events pools export (SetLogDeliveryConfiguration). Nil:
+	// configurations are stored and described, and nothing is written.
+	LogWriter LogWriter
+	// RequestQuotas enforces the request-rate quotas of the API categories (quota.go),
+	// counted in the store. Default off.
+	RequestQuotas bool
 }
 
 // The forms of a token's iss claim (Options.TokenIssuer).
@@ -119,6 +125,7 @@ type Service struct {
 	owner           string // this process's name as a message lease holder
 	breaker         breaker
 	imports         importQueue // the import jobs started and waiting for RunImports
+	requestQuotas   bool        // Options.RequestQuotas
 }
 
 // New returns a Service over the given store.
@@ -143,6 +150,10 @@ func New(store Store, opts Options) *Service {
 		observer:        opts.Observer,
 		federator:       opts.Federator,
 		imports:         importQueue{wake: make(chan struct{}, 1)},
+		requestQuotas:   opts.RequestQuotas,
+	}
+	if opts.LogWriter != nil {
+		s.store = &exportingStore{Store: store, s: s, w: opts.LogWriter}
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

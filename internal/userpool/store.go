@@ -47,6 +47,12 @@ type Store interface {
 	AuthorizationCodeStore
 	HostedSessionStore
 	ImportJobStore
+	// store_branding.go: the hosted pages' look, terms, logs and quotas.
+	UICustomizationStore
+	BrandingStore
+	TermsStore
+	LogDeliveryStore
+	QuotaStore
 
 	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
 	// keys are the installation's identity, and tokens stay verifiable. A write racing a

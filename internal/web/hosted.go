@@ -153,6 +153,9 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 
 func (h *Handler) show(w http.ResponseWriter, r *http.Request, status int, name, title string, f form, err error, notice string) {
 	p := page{Title: title, CSRF: h.csrfToken(w, r), Data: f, Notice: notice}
+	if f.Client != nil {
+		p.Style = f.Client.Style
+	}
 	if err != nil {
 		p.Error = sentence(err)
 		var e *userpool.Error

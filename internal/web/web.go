@@ -129,6 +129,8 @@ type page struct {
 	// Query carries the authorize request (and client_id) from page to page.
 	Query string
 	Data  any
+	// Style is the client's UI customization (SetUICustomization), nil for none.
+	Style *userpool.HostedStyle
 }
 
 // render writes a page with the given status. Headers keep the page out of frames and
@@ -257,4 +259,33 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
+}
+
+// UICustomizationFiles serves the style sheets and logos of UI customizations
+// (SetUICustomization) at /ui-customization/<pool>/<ALL|client>/<version>/<file>, the URLs
+// GetUICustomization's ImageUrl and the hosted pages name. A URL names one version, so
+// its answer never changes and may be cached for good.
+func (h *Handler) UICustomizationFiles() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/ui-customization/"), "/")
+		if len(parts) != 4 {
+			http.NotFound(w, r)
+			return
+		}
+		f, err := h.svc.UICustomizationFile(r.Context(), parts[0], parts[1], parts[2], parts[3])
+		if errors.Is(err, userpool.ErrNotFound) {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			h.log.ErrorContext(r.Context(), "ui customization file failed", "path", r.URL.Path, "error", err.Error())
+			http.Error(w, "Internal server error.", http.StatusInternalServerError)
+			return
+		}
+		hd := w.Header()
+		hd.Set("Content-Type", f.ContentType)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Write(f.Body)
+	})
 }

@@ -20,6 +20,8 @@
     list.querySelectorAll("li[data-rule]").forEach(function (li) {
       var ok = rules[li.getAttribute("data-rule")](v);
       li.classList.toggle("met", ok);
+      li.classList.toggle("passwordCheck-valid-customizable", ok);
+      li.classList.toggle("passwordCheck-notValid-customizable", !ok);
       var state = li.querySelector(".sr-only");
       if (state) { state.textContent = ok ? " (done)" : " (not yet)"; }
     });
