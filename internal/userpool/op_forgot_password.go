@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // ForgotPassword sends a recovery code to the user's verified email or phone number, chosen
@@ -10,6 +11,14 @@ import (
 // PreventUserExistenceErrors ENABLED, unknown, disabled and unverifiable users get the
 // simulated delivery details and nothing is sent.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest) (*ForgotPasswordResponse, error) {
+	start := time.Now()
+	var mark shadowMark
+	out, err := s.forgotPassword(ctx, in, &mark)
+	s.shadows.settle(ctx, mark, start, s.rand)
+	return out, err
+}
+
+func (s *Service) forgotPassword(ctx context.Context, in *ForgotPasswordRequest, mark *shadowMark) (*ForgotPasswordResponse, error) {
 	typed := deref(in.Username)
 	r, err := s.recoveryCall(ctx, deref(in.ClientId), in.SecretHash, typed, in.UserContextData)
 	if err != nil {
@@ -41,11 +50,16 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		migrated  *User
 		migration []UserWrite // the migrated user's writes, written with the code
 	)
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
-		if migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now); err != nil {
+		migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now)
+		if hide && p.migratesUsers() && migration == nil {
+			*mark = shadowMark{pool: p.ID, cost: true}
+		}
+		if err != nil {
 			return nil, err
 		}
 		if migration != nil {
@@ -54,6 +68,10 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		} else {
 			err = ErrNotFound
 		}
+	case err == nil && hide && p.migratesUsers():
+		// A found user makes no call to the function; its answer waits until it has taken
+		// as long as a name's that is no user, so that its time does not tell the two apart.
+		*mark = shadowMark{pool: p.ID, pay: true}
 	}
 	if errors.Is(err, ErrNotFound) {
 		if hide {

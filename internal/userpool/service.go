@@ -119,6 +119,7 @@ type Service struct {
 	owner           string // this process's name as a message lease holder
 	breaker         breaker
 	imports         importQueue // the import jobs started and waiting for RunImports
+	shadows         shadowTimes // how long work only unknown names cause takes, for found users to wait as long
 }
 
 // New returns a Service over the given store.
