@@ -109,33 +109,35 @@ func cloneMap(m map[string]any) map[string]any {
 	return out
 }
 
-// bfStorm sends each of codes as a guess, all at once, spread over the attacker's
-// addresses, and tallies the exceptions ("" counts successes).
+// bfStorm sends each of codes as a guess, in waves of one guess from every address at
+// once, and tallies the exceptions ("" counts successes).
 func (a *bfAttacker) bfStorm(t testing.TB, op string, guess func(code string) map[string]any, withIP bool, codes []string) map[string]int {
 	t.Helper()
 	var (
 		mu    sync.Mutex
 		tally = map[string]int{}
-		wg    sync.WaitGroup
-		start = make(chan struct{})
 	)
-	for i, code := range codes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			exc, err := a.send(i, op, guess(code), withIP)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				t.Errorf("guess %d: %v", i, err)
-				return
-			}
-			tally[exc]++
-		}()
+	for wave := 0; wave < len(codes); wave += len(a.clients) {
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := wave; i < min(wave+len(a.clients), len(codes)); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				exc, err := a.send(i, op, guess(codes[i]), withIP)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Errorf("guess %d: %v", i, err)
+					return
+				}
+				tally[exc]++
+			}()
+		}
+		close(start)
+		wg.Wait()
 	}
-	close(start)
-	wg.Wait()
 	return tally
 }
 
@@ -190,17 +192,17 @@ var bfTargets = []bfTarget{
 }
 
 // TestBruteForceBudgetHoldsAcross100Addresses proves, for every operation that judges a
-// code, that 200 wrong guesses sent at once from 100 source addresses, each claiming a
-// new client address, get exactly the budget's evaluations (CodeMismatchException) and
-// LimitExceededException for the rest; that the right code is then refused too, from
+// code, that 200 wrong guesses sent in two waves of 100 at once, one from each of 100
+// source addresses in every wave, each claiming a new client address, get exactly the
+// budget's evaluations (CodeMismatchException) and LimitExceededException for the rest; that the right code is then refused too, from
 // yet another address; and that it works again an hour later (the budget is per user and
 // hour, not for ever). It is also the named test of the holes "per-IP-only limits",
 // "unlimited guesses" and "parallel guesses racing past the budget".
 func TestBruteForceBudgetHoldsAcross100Addresses(t *testing.T) {
 	t.Parallel()
 	for _, mode := range recModes {
+		// One mode after the other: each storm is a hundred requests at once already.
 		t.Run(string(mode), func(t *testing.T) {
-			t.Parallel()
 			// A server of its own: the clock moves.
 			s := startServer(t)
 			p := newRecPool(t, s, mode, nil)

@@ -11,14 +11,6 @@ import (
 // PreventUserExistenceErrors ENABLED, unknown, disabled and unverifiable users get the
 // simulated delivery details and nothing is sent.
 func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest) (*ForgotPasswordResponse, error) {
-	start := time.Now()
-	var mark shadowMark
-	out, err := s.forgotPassword(ctx, in, &mark)
-	s.shadows.settle(ctx, mark, start, s.rand)
-	return out, err
-}
-
-func (s *Service) forgotPassword(ctx context.Context, in *ForgotPasswordRequest, mark *shadowMark) (*ForgotPasswordResponse, error) {
 	typed := deref(in.Username)
 	r, err := s.recoveryCall(ctx, deref(in.ClientId), in.SecretHash, typed, in.UserContextData)
 	if err != nil {
@@ -55,9 +47,10 @@ func (s *Service) forgotPassword(ctx context.Context, in *ForgotPasswordRequest,
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
+		start := time.Now()
 		migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now)
 		if hide && p.migratesUsers() && migration == nil {
-			*mark = shadowMark{pool: p.ID, cost: true}
+			s.shadows.record(p.ID, time.Since(start))
 		}
 		if err != nil {
 			return nil, err
@@ -69,9 +62,10 @@ func (s *Service) forgotPassword(ctx context.Context, in *ForgotPasswordRequest,
 			err = ErrNotFound
 		}
 	case err == nil && hide && p.migratesUsers():
-		// A found user makes no call to the function; its answer waits until it has taken
-		// as long as a name's that is no user, so that its time does not tell the two apart.
-		*mark = shadowMark{pool: p.ID, pay: true}
+		// A found user makes no call to the function; it waits here as long as the call
+		// takes for a name that is no user, so that the time of its answer does not tell
+		// the two apart.
+		s.shadows.wait(ctx, p.ID, time.Now(), s.rand)
 	}
 	if errors.Is(err, ErrNotFound) {
 		if hide {

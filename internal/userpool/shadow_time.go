@@ -11,13 +11,13 @@ import (
 // shadowSamples is how many recent durations a pool's shadow time draws from.
 const shadowSamples = 64
 
-// shadowTimes keeps, per pool, how long the answers took of late that only a name that is
-// no user gets through work of its own: ForgotPassword calls the pool's UserMigration
-// function for a name it does not find, and never for a user it finds. A client that
-// hides whether users exist must then answer a found user no sooner, or the time of the
-// answer tells the two apart (issue 15, enumeration timing). A found user's answer waits
-// until it has taken as long as one of those answers, drawn at random from the recent
-// ones, so that the two answers' times share their whole distribution, not only a mean.
+// shadowTimes keeps, per pool, how long the work took of late that only a name that is no
+// user causes: ForgotPassword calls the pool's UserMigration function for a name it does
+// not find, and never for a user it finds. A client that hides whether users exist must
+// then make a found user wait as long at the same point, or the time of the answer tells
+// the two apart (issue 15, enumeration timing). The wait is drawn at random from the
+// recent durations, so that the two answers' times share their whole distribution, not
+// only a mean.
 //
 // These are durations of the real world, measured with the wall clock on purpose: they
 // are about how long an answer takes, not about the domain's time (Service.Now).
@@ -31,25 +31,7 @@ type shadowRing struct {
 	n int // samples recorded, the newest at (n-1) % shadowSamples
 }
 
-// shadowMark is what an operation tells settle of its answer: that it cost the shadow
-// work (a name that is no user), or that it must pay for it (a found user), in a pool.
-type shadowMark struct {
-	pool      string
-	cost, pay bool
-}
-
-// settle records the duration of an answer that cost the shadow work, or makes an answer
-// that must pay for it wait; the operation began at start.
-func (t *shadowTimes) settle(ctx context.Context, m shadowMark, start time.Time, rnd io.Reader) {
-	switch {
-	case m.cost:
-		t.record(m.pool, time.Since(start))
-	case m.pay:
-		t.wait(ctx, m.pool, start, rnd)
-	}
-}
-
-// record remembers the duration of one answer.
+// record remembers one duration of the pool's shadow work.
 func (t *shadowTimes) record(pool string, d time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
