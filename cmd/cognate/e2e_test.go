@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -230,10 +231,30 @@ func (c ownBodies) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	recordFuzzSeed(req.Header.Get("X-Amz-Target"), b)
 	own := req.Clone(req.Context())
 	own.Body = io.NopCloser(bytes.NewReader(b))
 	own.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	return c.HTTPClient.Do(own)
+}
+
+// fuzzSeedsEnv names a directory into which the SDK clients of the tests write every
+// request they send, as seed corpus files of internal/server's FuzzHandler: running end-to-
+// end tests with it set records the corpus under internal/server/testdata/fuzz/FuzzHandler.
+const fuzzSeedsEnv = "COGNATE_FUZZ_SEEDS"
+
+// recordFuzzSeed writes one request as a FuzzHandler corpus file named by its hash, when
+// fuzzSeedsEnv is set.
+func recordFuzzSeed(target string, body []byte) {
+	dir := os.Getenv(fuzzSeedsEnv)
+	op, ok := strings.CutPrefix(target, "AWSCognitoIdentityProviderService.")
+	if dir == "" || !ok {
+		return
+	}
+	text := fmt.Sprintf("go test fuzz v1\nstring(%q)\n[]byte(%q)\n", op, body)
+	sum := sha256.Sum256([]byte(text))
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, hex.EncodeToString(sum[:8])), []byte(text), 0o644)
 }
 
 // tracedDial dials as the SDK does and returns a connection that remembers who closed it:

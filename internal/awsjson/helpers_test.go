@@ -205,7 +205,7 @@ type fixture struct {
 	explodeSeen string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{log: new(bytes.Buffer)}
 	routes := map[string]awsjson.Route{}

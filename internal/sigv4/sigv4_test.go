@@ -66,7 +66,7 @@ func defaultSigning() signing {
 
 // signedRequest builds a client request the way an AWS SDK sends a Cognito call
 // and signs it with the SDK's own signer.
-func signedRequest(t *testing.T, s signing) *http.Request {
+func signedRequest(t testing.TB, s signing) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, s.url, strings.NewReader(s.body))
 	if err != nil {
@@ -99,7 +99,7 @@ func signedRequest(t *testing.T, s signing) *http.Request {
 
 // arrive serializes a client request and parses it back as net/http's server
 // would, so that Host, Content-Length and the URL are where a handler finds them.
-func arrive(t *testing.T, req *http.Request) (*http.Request, []byte) {
+func arrive(t testing.TB, req *http.Request) (*http.Request, []byte) {
 	t.Helper()
 	var wire bytes.Buffer
 	if err := req.Write(&wire); err != nil {

@@ -560,11 +560,11 @@ func headerColumns(p *Pool, head []string) (*importColumns, error) {
 		h = strings.TrimSpace(h)
 		head[i] = h
 		if _, dup := seen[h]; dup {
-			return nil, &badFile{fmt.Sprintf("The CSV header names %s twice.", h)}
+			return nil, &badFile{fmt.Sprintf("The CSV header names %s twice.", printable(h))}
 		}
 		seen[h] = i
 		if !slices.Contains(want, h) {
-			unknown = append(unknown, h)
+			unknown = append(unknown, printable(h))
 		}
 	}
 	var missing []string
@@ -586,6 +586,12 @@ func headerColumns(p *Pool, head []string) (*importColumns, error) {
 	return &importColumns{names: slices.Clone(head), username: seen["cognito:username"], mfa: seen["cognito:mfa_enabled"],
 		emailVerified: seen["email_verified"], phoneVerified: seen["phone_number_verified"],
 		email: seen["email"], phone: seen["phone_number"]}, nil
+}
+
+// printable is a column name as the job's CompletionMessage may quote it: a name that is
+// not UTF-8 would make the message one the store cannot keep, and the job would never end.
+func printable(name string) string {
+	return strings.ToValidUTF8(name, "\uFFFD")
 }
 
 // parseBool reads a boolean cell as the import does: true or false in any case.

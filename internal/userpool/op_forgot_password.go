@@ -3,6 +3,7 @@ package userpool
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // ForgotPassword sends a recovery code to the user's verified email or phone number, chosen
@@ -41,11 +42,17 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		migrated  *User
 		migration []UserWrite // the migrated user's writes, written with the code
 	)
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
-		if migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now); err != nil {
+		start := time.Now()
+		migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now)
+		if hide && p.migratesUsers() && migration == nil {
+			s.shadows.record(p.ID, time.Since(start))
+		}
+		if err != nil {
 			return nil, err
 		}
 		if migration != nil {
@@ -54,6 +61,11 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		} else {
 			err = ErrNotFound
 		}
+	case err == nil && hide && p.migratesUsers():
+		// A found user makes no call to the function; it waits here as long as the call
+		// takes for a name that is no user, so that the time of its answer does not tell
+		// the two apart.
+		s.shadows.wait(ctx, p.ID, time.Now(), s.rand)
 	}
 	if errors.Is(err, ErrNotFound) {
 		if hide {

@@ -126,6 +126,7 @@ type Service struct {
 	breaker         breaker
 	imports         importQueue // the import jobs started and waiting for RunImports
 	requestQuotas   bool        // Options.RequestQuotas
+	shadows         shadowTimes // how long work only unknown names cause takes, for found users to wait as long
 }
 
 // New returns a Service over the given store.

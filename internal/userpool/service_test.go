@@ -73,7 +73,7 @@ var ctx = context.Background()
 // newFixture is a service on a real in-memory SQLite store with a settable clock, cheap
 // password hashing and a recording trigger invoker, and a pool whose verified-email user
 // "jane" has the password "Passw0rd!".
-func newFixture(t *testing.T, lambda bool) *fixture {
+func newFixture(t testing.TB, lambda bool) *fixture {
 	t.Helper()
 	st, err := sqlite.Open(ctx, ":memory:", sqlite.DefaultOptions())
 	if err != nil {

@@ -1,0 +1,86 @@
+package userpool
+
+import (
+	"context"
+	"io"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// shadowSamples is how many recent durations a pool's shadow time draws from.
+const shadowSamples = 64
+
+// shadowTimes keeps, per pool, how long the work took of late that only a name that is no
+// user causes: ForgotPassword calls the pool's UserMigration function for a name it does
+// not find, and never for a user it finds. A client that hides whether users exist must
+// then make a found user wait as long at the same point, or the time of the answer tells
+// the two apart (issue 15, enumeration timing). The wait is drawn at random from the
+// recent durations, so that the two answers' times share their whole distribution, not
+// only a mean.
+//
+// These are durations of the real world, measured with the wall clock on purpose: they
+// are about how long an answer takes, not about the domain's time (Service.Now).
+type shadowTimes struct {
+	mu     sync.Mutex
+	byPool map[string]*shadowRing
+}
+
+type shadowRing struct {
+	d [shadowSamples]time.Duration
+	n int // samples recorded, the newest at (n-1) % shadowSamples
+}
+
+// record remembers one duration of the pool's shadow work.
+func (t *shadowTimes) record(pool string, d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byPool == nil {
+		t.byPool = map[string]*shadowRing{}
+	}
+	r := t.byPool[pool]
+	if r == nil {
+		r = &shadowRing{}
+		t.byPool[pool] = r
+	}
+	r.d[r.n%shadowSamples] = d
+	r.n++
+}
+
+// wait sleeps until one of the pool's recent durations, drawn at random, has passed since
+// start: not at all before any was recorded, and no longer than ctx allows.
+func (t *shadowTimes) wait(ctx context.Context, pool string, start time.Time, rnd io.Reader) {
+	t.mu.Lock()
+	r := t.byPool[pool]
+	var d time.Duration
+	if r != nil && r.n > 0 {
+		if i, err := randIndex(rnd, min(r.n, shadowSamples)); err == nil {
+			d = r.d[i]
+		}
+	}
+	t.mu.Unlock()
+	deadline := start.Add(d)
+	// A sleeping goroutine may wake up to a millisecond late when the process is idle (the
+	// poller's timeout is in milliseconds), which is as long as the function's whole
+	// answer may take: the wait sleeps until a millisecond before the deadline, then
+	// yields the processor until it has come, so that it ends on time. The cost is at most
+	// about a millisecond of yielding per found user, and only for hiding clients of pools
+	// with a UserMigration function.
+	if left := time.Until(deadline) - time.Millisecond; left > 0 {
+		timer := time.NewTimer(left)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		}
+	}
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		runtime.Gosched()
+	}
+}
+
+// migratesUsers reports whether the pool has a UserMigration function.
+func (p *Pool) migratesUsers() bool {
+	return p.Doc.LambdaConfig != nil && deref(p.Doc.LambdaConfig.UserMigration) != ""
+}
