@@ -544,3 +544,60 @@ func TestUserAuthOneTimeCodes(t *testing.T) {
 		wantErr[*types.CodeMismatchException](t, err, mfaMsgMismatch)
 	})
 }
+
+// TestMFACodeTriggers: an SMS MFA code goes through the pool's CustomMessage function with
+// source CustomMessage_Authentication (its text replacing the template), and, on a pool with
+// a CustomSMSSender, to that function (CustomSMSSender_Authentication, asynchronously, the
+// code encrypted) with no message written.
+func TestMFACodeTriggers(t *testing.T) {
+	t.Parallel()
+	fn := newFnServer(t, func(c fnCall) fnAnswer {
+		if c.Event["triggerSource"] == "CustomMessage_Authentication" {
+			return fnAnswer{Response: map[string]any{"smsMessage": "Example sign-in: {####}"}}
+		}
+		return fnAnswer{}
+	})
+	s := startServer(t, fn.Flags()...)
+	c := s.Client
+	pool := func(lc *types.LambdaConfigType) (string, string) {
+		id := createPool(t, c, &cip.CreateUserPoolInput{LambdaConfig: lc,
+			SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sns")}})
+		must(c.SetUserPoolMfaConfig(bg, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(id), MfaConfiguration: types.UserPoolMfaTypeOptional,
+			SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Template {####}")}}))(t)
+		client, _ := auClient(t, c, id, &cip.CreateUserPoolClientInput{ExplicitAuthFlows: auPasswordFlows})
+		auUser(t, c, id, "pat", auPassword, "phone_number", "+15555550177")
+		must(c.AdminSetUserMFAPreference(bg, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(id), Username: aws.String("pat"),
+			SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}}))(t)
+		return id, client
+	}
+
+	t.Run("CustomMessage_Authentication", func(t *testing.T) {
+		id, client := pool(&types.LambdaConfigType{CustomMessage: aws.String(fnArnPrefix + "custom-message")})
+		out := must(auPasswordAuth(c, client, "pat", auPassword))(t)
+		mfaWantChallenge(t, out.ChallengeName, out.ChallengeParameters, types.ChallengeNameTypeSmsMfa, nil)
+		call := fnOnly(t, fn.Calls(t), "CustomMessage_Authentication")
+		if call.Event["userPoolId"] != id || fnRequest(call)["codeParameter"] != "{####}" {
+			t.Errorf("CustomMessage_Authentication event %v", call.Event)
+		}
+		code, m := auCode(t, s, id, "pat", 1)
+		if m.Body != "Example sign-in: "+code {
+			t.Errorf("body %q: want the function's text", m.Body)
+		}
+		res := must(mfaRespond(c, client, "pat", types.ChallengeNameTypeSmsMfa, out.Session, "SMS_MFA_CODE", code))(t)
+		auWantTokens(t, res.ChallengeName, res.AuthenticationResult, true)
+	})
+	t.Run("CustomSMSSender_Authentication", func(t *testing.T) {
+		id, client := pool(&types.LambdaConfigType{KMSKeyID: aws.String(fnKMSKey),
+			CustomSMSSender: &types.CustomSMSLambdaVersionConfigType{LambdaVersion: types.CustomSMSSenderLambdaVersionTypeV10, LambdaArn: aws.String(fnArnPrefix + "sms-sender")}})
+		out := must(auPasswordAuth(c, client, "pat", auPassword))(t)
+		mfaWantChallenge(t, out.ChallengeName, out.ChallengeParameters, types.ChallengeNameTypeSmsMfa,
+			map[string]string{"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+********0177"})
+		call := fnOnly(t, fn.Calls(t), "CustomSMSSender_Authentication")
+		if !call.Async || call.Event["userPoolId"] != id || fnRequest(call)["type"] != "customSMSSenderRequestV1" {
+			t.Errorf("CustomSMSSender_Authentication call async=%v event %v", call.Async, call.Event)
+		}
+		if n := len(auInbox(t, s, id, "pat")); n != 0 {
+			t.Errorf("%d messages written for a custom sender's code", n)
+		}
+	})
+}
