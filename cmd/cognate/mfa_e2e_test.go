@@ -542,6 +542,17 @@ func TestUserAuthOneTimeCodes(t *testing.T) {
 			map[string]string{"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "n***@e***"})
 		_, err = uaRespond(c, hiding, "EMAIL_OTP", map[string]string{"USERNAME": "nobody@example.com", "EMAIL_OTP_CODE": "123456"}, out.Session)
 		wantErr[*types.CodeMismatchException](t, err, mfaMsgMismatch)
+		// A user without a verified address is told so, unless the client hides users:
+		// then it looks like anyone else, and no message goes out.
+		auUser(t, c, pool, "una", auPassword, "email", "una@example.com")
+		_, err = uaInitiate(c, client, map[string]string{"USERNAME": "una", "PREFERRED_CHALLENGE": "EMAIL_OTP"}, nil)
+		wantErr[*types.InvalidParameterException](t, err, "EMAIL_OTP is not available for the user: it needs a verified email and no MFA factor on.")
+		out = must(uaInitiate(c, hiding, map[string]string{"USERNAME": "una", "PREFERRED_CHALLENGE": "EMAIL_OTP"}, nil))(t)
+		mfaWantChallenge(t, out.ChallengeName, out.ChallengeParameters, types.ChallengeNameTypeEmailOtp,
+			map[string]string{"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL"})
+		if n := len(auInbox(t, s, pool, "una")); n != 0 {
+			t.Errorf("%d messages to a user who cannot sign in with EMAIL_OTP", n)
+		}
 	})
 }
 

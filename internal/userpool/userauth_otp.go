@@ -32,10 +32,24 @@ func otpFactor(name, attr, medium string) firstFactor {
 		name:       name,
 		configured: configured,
 		start: func(s *Service, ctx context.Context, p *Pool, c *Client, u *User, username string, req *authRequest, now time.Time) (*authOutcome, error) {
+			hide := c.preventsEnumeration()
+			if u != nil {
+				// Counted before anything about the user is told.
+				switch err := s.passwordAttempt(ctx, u, now); {
+				case (err == errDisabled || err == errResetRequired) && hide:
+					u = nil
+				case err != nil:
+					return nil, err
+				case !configured(p, u) && hide:
+					u = nil
+				case !configured(p, u):
+					return nil, invalidParameter("%s is not available for the user: it needs a verified %s and no MFA factor on.", name, attr)
+				}
+			}
 			if u == nil {
-				// A user that does not exist, when the client hides that: a challenge that
-				// looks the same and that no code can answer [I: AWS's simulated destination
-				// is not documented; the name, masked, where it is an address].
+				// A user that does not exist (or may not sign in this way), when the client
+				// hides that: a challenge that looks the same and that no code can answer
+				// [I: AWS's simulated destination is not documented; the name, masked].
 				sess, err := s.sealFor(p, c, "", username, sessionOTPPrefix+name, now)
 				if err != nil {
 					return nil, err
@@ -46,12 +60,6 @@ func otpFactor(name, attr, medium string) firstFactor {
 				}
 				return &authOutcome{ChallengeName: ptr(name), Session: ptr(sess), ChallengeParameters: map[string]string{
 					"CODE_DELIVERY_DELIVERY_MEDIUM": medium, "CODE_DELIVERY_DESTINATION": dest, "USER_ID_FOR_SRP": username}}, nil
-			}
-			if !configured(p, u) {
-				return nil, invalidParameter("%s is not available for the user: it needs a verified %s and no MFA factor on.", name, attr)
-			}
-			if err := s.passwordAttempt(ctx, u, now); err != nil {
-				return nil, err
 			}
 			if err := s.preAuthentication(ctx, p, c, u, req.metadata); err != nil {
 				return nil, err
