@@ -58,6 +58,10 @@ var coveredOperations = []string{
 	"CreateTerms", "DescribeTerms", "ListTerms", "UpdateTerms", "DeleteTerms",
 	// Log export and request-rate limits (logs_quotas_e2e_test.go).
 	"SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration", "GetProvisionedLimit", "UpdateProvisionedLimit",
+	// MFA (mfa_e2e_test.go, test/js/mfa.test.mjs).
+	"SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "AssociateSoftwareToken", "VerifySoftwareToken",
+	"SetUserMFAPreference", "AdminDeleteSoftwareToken", "SetUserSettings", "AdminSetUserSettings",
+	"GetUserAuthFactors", "AdminGetUserAuthFactors",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {

@@ -459,6 +459,15 @@ func TestSMSAndEmailMFA(t *testing.T) {
 		_, err := c.AdminSetUserSettings(bg, &cip.AdminSetUserSettingsInput{UserPoolId: aws.String(pool), Username: aws.String("sue"),
 			MFAOptions: []types.MFAOptionType{{DeliveryMedium: types.DeliveryMediumTypeEmail, AttributeName: aws.String("email")}}})
 		wantCode(t, err, "InvalidParameterException")
+		// The user's own SetUserSettings turns it off again with an empty list.
+		sms, _ := auCode(t, s, pool, "sue", nInbox)
+		access := aws.ToString(must(mfaRespond(c, client, "sue", types.ChallengeNameTypeSmsMfa, out.Session, "SMS_MFA_CODE", sms))(t).AuthenticationResult.AccessToken)
+		must(c.SetUserSettings(bg, &cip.SetUserSettingsInput{AccessToken: aws.String(access), MFAOptions: []types.MFAOptionType{}}))(t)
+		u = must(c.AdminGetUser(bg, &cip.AdminGetUserInput{UserPoolId: aws.String(pool), Username: aws.String("sue")}))(t)
+		if len(u.MFAOptions) != 0 || len(u.UserMFASettingList) != 0 {
+			t.Errorf("after SetUserSettings with no options: MFAOptions %+v, list %v", u.MFAOptions, u.UserMFASettingList)
+		}
+		auSignIn(t, c, client, "sue", auPassword)
 	})
 }
 
