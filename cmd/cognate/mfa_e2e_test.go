@@ -10,7 +10,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base32"
-	"encoding/binary"
+	be "encoding/binary"
 	"fmt"
 	"net/http"
 	"strings"
@@ -34,12 +34,12 @@ func mfaTOTP(t testing.TB, secret string, at time.Time) string {
 		t.Fatalf("secret %q is not base32: %v", secret, err)
 	}
 	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
+	be.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
 	m := hmac.New(sha1.New, key)
 	m.Write(msg[:])
 	sum := m.Sum(nil)
 	off := sum[len(sum)-1] & 0x0f
-	return fmt.Sprintf("%06d", (binary.BigEndian.Uint32(sum[off:off+4])&0x7fffffff)%1_000_000)
+	return fmt.Sprintf("%06d", (be.BigEndian.Uint32(sum[off:off+4])&0x7fffffff)%1_000_000)
 }
 
 // serverNow is the server's clock: the real time moved by the offset the test set.
@@ -616,8 +616,11 @@ func TestMFACodeTriggers(t *testing.T) {
 		if !call.Async || call.Event["userPoolId"] != id || fnRequest(call)["type"] != "customSMSSenderRequestV1" {
 			t.Errorf("CustomSMSSender_Authentication call async=%v event %v", call.Async, call.Event)
 		}
-		if n := len(auInbox(t, s, id, "pat")); n != 0 {
-			t.Errorf("%d messages written for a custom sender's code", n)
+		// The inbox records the hand-off, shaped by the sender, without the code.
+		if msgs := auInbox(t, s, id, "pat"); len(msgs) != 1 {
+			t.Errorf("%d messages after a custom sender's code, want the hand-off's record", len(msgs))
+		} else if m := msgs[0]; m.ShapedBy != "CustomSMSSender" || m.TriggerSource != "CustomSMSSender_Authentication" || m.Channel != "trigger" || m.Body != "" {
+			t.Errorf("the hand-off's record %+v", m)
 		}
 	})
 }
