@@ -58,6 +58,10 @@ var coveredOperations = []string{
 	"CreateTerms", "DescribeTerms", "ListTerms", "UpdateTerms", "DeleteTerms",
 	// Log export and request-rate limits (logs_quotas_e2e_test.go).
 	"SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration", "GetProvisionedLimit", "UpdateProvisionedLimit",
+	// MFA (mfa_e2e_test.go, test/js/mfa.test.mjs).
+	"SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "AssociateSoftwareToken", "VerifySoftwareToken",
+	"SetUserMFAPreference", "AdminDeleteSoftwareToken", "SetUserSettings", "AdminSetUserSettings",
+	"GetUserAuthFactors", "AdminGetUserAuthFactors",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {
@@ -197,15 +201,12 @@ func TestUnsupportedOperation(t *testing.T) {
 	pool := createPool(t, s.Client, nil)
 
 	// A public operation: the SDK sends it unsigned.
-	_, err := s.Client.AssociateSoftwareToken(bg, &cip.AssociateSoftwareTokenInput{AccessToken: aws.String("not.a.token")})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support AssociateSoftwareToken yet.")
-	// An administrator's operation.
-	_, err = s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
+	_, err := s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
 	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListDevices yet.")
-	_, err = s.Client.GetUserPoolMfaConfig(bg, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(pool)})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetUserPoolMfaConfig yet.")
+	_, err = s.Client.GetSigningCertificate(bg, &cip.GetSigningCertificateInput{UserPoolId: aws.String(pool)})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetSigningCertificate yet.")
 	// An unsupported operation still checks its request against the model first.
-	_, err = s.Client.GetUserPoolMfaConfig(bg, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String("no_pool!")})
+	_, err = s.Client.GetSigningCertificate(bg, &cip.GetSigningCertificateInput{UserPoolId: aws.String("no_pool!")})
 	wantErr[*types.InvalidParameterException](t, err,
 		`1 validation error detected: Value 'no_pool!' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`)
 }

@@ -112,14 +112,16 @@ func TestUserAuthPreferredSRP(t *testing.T) {
 
 // TestUserAuthSelectChallenge: without a preference, SELECT_CHALLENGE lists the pool's
 // AllowedFirstAuthFactors as cognate carries them out (PASSWORD as PASSWORD and
-// PASSWORD_SRP), and ANSWER with what the factor needs signs in. EMAIL_OTP, SMS_OTP and
-// WEB_AUTHN are never offered, and asking for them is an honest error.
+// PASSWORD_SRP, the one-time codes as EMAIL_OTP and SMS_OTP: mfa_e2e_test.go signs in with
+// those), and ANSWER with what the factor needs signs in. WEB_AUTHN is never offered, and
+// asking for it is an honest error.
 func TestUserAuthSelectChallenge(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
 	c := s.Client
 	pool, app, hiding := uaSetup(t, c, []types.AuthFactorType{types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp, types.AuthFactorTypeSmsOtp})
-	want := []types.ChallengeNameType{types.ChallengeNameTypePassword, types.ChallengeNameTypePasswordSrp}
+	want := []types.ChallengeNameType{types.ChallengeNameTypePassword, types.ChallengeNameTypePasswordSrp,
+		types.ChallengeNameTypeEmailOtp, types.ChallengeNameTypeSmsOtp}
 	sel := func(client, user string) *cip.InitiateAuthOutput {
 		t.Helper()
 		out := must(uaInitiate(c, client, map[string]string{"USERNAME": user}, nil))(t)
@@ -153,15 +155,13 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 		res := must(uaRespond(c, app, "PASSWORD_VERIFIER", answer, first.Session))(t)
 		auWantTokens(t, res.ChallengeName, res.AuthenticationResult, true)
 	})
-	t.Run("one-time codes and passkeys are refused honestly", func(t *testing.T) {
+	t.Run("passkeys are refused honestly", func(t *testing.T) {
 		out := sel(app, "sam")
-		for _, f := range []string{"EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"} {
-			_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": f}, out.Session)
-			wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the "+f+" sign-in factor yet.")
-			_, err = uaInitiate(c, app, map[string]string{"USERNAME": "sam", "PREFERRED_CHALLENGE": f}, nil)
-			wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the "+f+" sign-in factor yet.")
-		}
-		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "CUSTOM_CHALLENGE"}, out.Session)
+		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "WEB_AUTHN"}, out.Session)
+		wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the WEB_AUTHN sign-in factor yet.")
+		_, err = uaInitiate(c, app, map[string]string{"USERNAME": "sam", "PREFERRED_CHALLENGE": "WEB_AUTHN"}, nil)
+		wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the WEB_AUTHN sign-in factor yet.")
+		_, err = uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "CUSTOM_CHALLENGE"}, out.Session)
 		wantErr[*types.InvalidParameterException](t, err, "Invalid ANSWER CUSTOM_CHALLENGE: it is not one of the available challenges.")
 	})
 	t.Run("sessions", func(t *testing.T) {
@@ -185,8 +185,10 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 			SignInPolicy: &types.SignInPolicyType{AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypeEmailOtp}}}})
 		client, _ := auClient(t, c, otp, &cip.CreateUserPoolClientInput{ExplicitAuthFlows: uaFlows})
 		auUser(t, c, otp, "ann", auPassword)
-		_, err := uaInitiate(c, client, map[string]string{"USERNAME": "ann"}, nil)
-		wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the EMAIL_OTP sign-in factor yet.")
+		res := must(uaInitiate(c, client, map[string]string{"USERNAME": "ann"}, nil))(t)
+		if diff := cmp.Diff([]types.ChallengeNameType{"EMAIL_OTP"}, res.AvailableChallenges); res.ChallengeName != types.ChallengeNameTypeSelectChallenge || diff != "" {
+			t.Errorf("challenge %q, AvailableChallenges (-want +got):\n%s", res.ChallengeName, diff)
+		}
 	})
 }
 

@@ -13,11 +13,11 @@ import (
 
 // CreatePool stores a new pool at version 1 and sets p.Version; ErrConflict if the id exists.
 func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
-	doc, err := s.docs.Encode(&p.Doc)
+	doc, mfa, err := s.encodePool(p)
 	if err != nil {
-		return fmt.Errorf("postgres: encode pool %s: %w", p.ID, err)
+		return err
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO pools (id, doc, version) VALUES ($1, $2, 1)`, p.ID, doc); err != nil {
+	if _, err := s.db.Exec(ctx, `INSERT INTO pools (id, doc, mfa, version) VALUES ($1, $2, $3, 1)`, p.ID, doc, mfa); err != nil {
 		return insertErr("create pool "+p.ID, err)
 	}
 	p.Version = 1
@@ -26,7 +26,7 @@ func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
 
 // GetPool returns the pool or ErrNotFound.
 func (s *Store) GetPool(ctx context.Context, id string) (*userpool.Pool, error) {
-	p, err := s.scanPool(s.db.QueryRow(ctx, `SELECT id, doc, version FROM pools WHERE id = $1`, id))
+	p, err := s.scanPool(s.db.QueryRow(ctx, `SELECT id, doc, mfa, version FROM pools WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("pool " + id)
 	}
@@ -41,12 +41,12 @@ func (s *Store) GetPool(ctx context.Context, id string) (*userpool.Pool, error) 
 // row waits for the first to commit and then re-checks the WHERE against the new version,
 // so of two updates read from one version exactly one changes the row.
 func (s *Store) UpdatePool(ctx context.Context, p *userpool.Pool) error {
-	doc, err := s.docs.Encode(&p.Doc)
+	doc, mfa, err := s.encodePool(p)
 	if err != nil {
-		return fmt.Errorf("postgres: encode pool %s: %w", p.ID, err)
+		return err
 	}
-	tag, err := s.db.Exec(ctx, `UPDATE pools SET doc = $1, version = version + 1 WHERE id = $2 AND version = $3`,
-		doc, p.ID, p.Version)
+	tag, err := s.db.Exec(ctx, `UPDATE pools SET doc = $1, mfa = $2, version = version + 1 WHERE id = $3 AND version = $4`,
+		doc, mfa, p.ID, p.Version)
 	if err != nil {
 		return fmt.Errorf("postgres: update pool %s: %w", p.ID, err)
 	}
@@ -77,7 +77,7 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 
 // ListPools returns at most limit pools with ids greater than after, in id order.
 func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*userpool.Pool, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, doc, version FROM pools WHERE id > $1 ORDER BY id LIMIT $2`,
+	rows, err := s.db.Query(ctx, `SELECT id, doc, mfa, version FROM pools WHERE id > $1 ORDER BY id LIMIT $2`,
 		after, sqlLimit(limit))
 	return collect(rows, err, "list pools", s.scanPool)
 }
@@ -95,14 +95,31 @@ func (s *Store) scanPool(r pgx.Row) (*userpool.Pool, error) {
 	var (
 		p   userpool.Pool
 		doc string
+		mfa string
 	)
-	if err := r.Scan(&p.ID, &doc, &p.Version); err != nil {
+	if err := r.Scan(&p.ID, &doc, &mfa, &p.Version); err != nil {
 		return nil, err
 	}
 	if err := s.docs.DecodeCached("pool\x00"+p.ID, doc, &p.Doc); err != nil {
 		return nil, fmt.Errorf("decode pool %s: %w", p.ID, err)
 	}
+	if mfa != "" {
+		if err := s.docs.Decode(mfa, &p.MFA); err != nil {
+			return nil, fmt.Errorf("decode pool %s MFA: %w", p.ID, err)
+		}
+	}
 	return &p, nil
+}
+
+// encodePool encodes a pool's description and MFA configuration (empty when it has none).
+func (s *Store) encodePool(p *userpool.Pool) (doc, mfa string, err error) {
+	if doc, err = s.docs.Encode(&p.Doc); err == nil && p.MFA != (userpool.PoolMFA{}) {
+		mfa, err = s.docs.Encode(&p.MFA)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: encode pool %s: %w", p.ID, err)
+	}
+	return doc, mfa, nil
 }
 
 // CreateClient stores a new app client at version 1 and sets c.Version; ErrConflict if the

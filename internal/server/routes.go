@@ -38,7 +38,6 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["AdminEnableUser"], s.AdminEnableUser))
 	add(awsjson.Bind(ops["AdminSetUserPassword"], s.AdminSetUserPassword))
 	add(awsjson.Bind(ops["AdminConfirmSignUp"], s.AdminConfirmSignUp))
-	add(awsjson.Bind(ops["AdminSetUserMFAPreference"], s.AdminSetUserMFAPreference))
 	add(awsjson.Bind(ops["ListUsers"], s.ListUsers))
 
 	// User import from a CSV file; the file is PUT to the job's PreSignedUrl, which
@@ -72,6 +71,19 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["GetTokensFromRefreshToken"], s.GetTokensFromRefreshToken))
 	add(awsjson.Bind(ops["RevokeToken"], s.RevokeToken))
 	add(awsjson.Bind(ops["AdminUserGlobalSignOut"], s.AdminUserGlobalSignOut))
+
+	// MFA: the pool's configuration, users' factors and preferences.
+	add(awsjson.Bind(ops["SetUserPoolMfaConfig"], s.SetUserPoolMfaConfig))
+	add(awsjson.Bind(ops["GetUserPoolMfaConfig"], s.GetUserPoolMfaConfig))
+	add(awsjson.Bind(ops["AdminSetUserMFAPreference"], s.AdminSetUserMFAPreference))
+	add(awsjson.Bind(ops["AdminSetUserSettings"], s.AdminSetUserSettings))
+	add(awsjson.Bind(ops["AdminGetUserAuthFactors"], s.AdminGetUserAuthFactors))
+	add(awsjson.Bind(ops["AdminDeleteSoftwareToken"], s.AdminDeleteSoftwareToken))
+	add(awsjson.Bind(ops["AssociateSoftwareToken"], s.AssociateSoftwareToken))
+	add(awsjson.Bind(ops["VerifySoftwareToken"], s.VerifySoftwareToken))
+	add(awsjson.Bind(ops["SetUserMFAPreference"], s.SetUserMFAPreference))
+	add(awsjson.Bind(ops["SetUserSettings"], s.SetUserSettings))
+	add(awsjson.Bind(ops["GetUserAuthFactors"], s.GetUserAuthFactors))
 
 	// Account recovery.
 	add(awsjson.Bind(ops["ForgotPassword"], s.ForgotPassword))

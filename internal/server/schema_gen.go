@@ -70,6 +70,8 @@ func newModel() map[string]*awsjson.Operation {
 		"AdminCreateUserRequest":                        {Name: "AdminCreateUserRequest", Kind: awsjson.KindStructure},
 		"AdminCreateUserResponse":                       {Name: "AdminCreateUserResponse", Kind: awsjson.KindStructure},
 		"AdminCreateUserUnusedAccountValidityDaysType":  {Name: "AdminCreateUserUnusedAccountValidityDaysType", Kind: awsjson.KindInteger, Min: n(0), Max: n(365)},
+		"AdminDeleteSoftwareTokenRequest":               {Name: "AdminDeleteSoftwareTokenRequest", Kind: awsjson.KindStructure},
+		"AdminDeleteSoftwareTokenResponse":              {Name: "AdminDeleteSoftwareTokenResponse", Kind: awsjson.KindStructure},
 		"AdminDeleteUserAttributesRequest":              {Name: "AdminDeleteUserAttributesRequest", Kind: awsjson.KindStructure},
 		"AdminDeleteUserAttributesResponse":             {Name: "AdminDeleteUserAttributesResponse", Kind: awsjson.KindStructure},
 		"AdminDeleteUserRequest":                        {Name: "AdminDeleteUserRequest", Kind: awsjson.KindStructure},
@@ -636,6 +638,8 @@ func newModel() map[string]*awsjson.Operation {
 	sh["AdminCreateUserConfigType"].Members = []awsjson.Member{{Name: "AllowAdminCreateUserOnly", Shape: sh["BooleanType"]}, {Name: "UnusedAccountValidityDays", Shape: sh["AdminCreateUserUnusedAccountValidityDaysType"]}, {Name: "InviteMessageTemplate", Shape: sh["MessageTemplateType"]}}
 	sh["AdminCreateUserRequest"].Members = []awsjson.Member{{Name: "UserPoolId", Shape: sh["UserPoolIdType"], Required: true}, {Name: "Username", Shape: sh["UsernameType"], Required: true}, {Name: "UserAttributes", Shape: sh["AttributeListType"]}, {Name: "ValidationData", Shape: sh["AttributeListType"]}, {Name: "TemporaryPassword", Shape: sh["PasswordType"]}, {Name: "ForceAliasCreation", Shape: sh["ForceAliasCreation"]}, {Name: "MessageAction", Shape: sh["MessageActionType"]}, {Name: "DesiredDeliveryMediums", Shape: sh["DeliveryMediumListType"]}, {Name: "ClientMetadata", Shape: sh["ClientMetadataType"]}}
 	sh["AdminCreateUserResponse"].Members = []awsjson.Member{{Name: "User", Shape: sh["UserType"]}}
+	sh["AdminDeleteSoftwareTokenRequest"].Members = []awsjson.Member{{Name: "UserPoolId", Shape: sh["UserPoolIdType"], Required: true}, {Name: "Username", Shape: sh["UsernameType"], Required: true}}
+	sh["AdminDeleteSoftwareTokenResponse"].Members = []awsjson.Member{}
 	sh["AdminDeleteUserAttributesRequest"].Members = []awsjson.Member{{Name: "UserPoolId", Shape: sh["UserPoolIdType"], Required: true}, {Name: "Username", Shape: sh["UsernameType"], Required: true}, {Name: "UserAttributeNames", Shape: sh["AttributeNameListType"], Required: true}}
 	sh["AdminDeleteUserAttributesResponse"].Members = []awsjson.Member{}
 	sh["AdminDeleteUserRequest"].Members = []awsjson.Member{{Name: "UserPoolId", Shape: sh["UserPoolIdType"], Required: true}, {Name: "Username", Shape: sh["UsernameType"], Required: true}}
@@ -1034,6 +1038,7 @@ func newModel() map[string]*awsjson.Operation {
 		"AdminAddUserToGroup":                  {Name: "AdminAddUserToGroup", Input: sh["AdminAddUserToGroupRequest"]},
 		"AdminConfirmSignUp":                   {Name: "AdminConfirmSignUp", Input: sh["AdminConfirmSignUpRequest"]},
 		"AdminCreateUser":                      {Name: "AdminCreateUser", Input: sh["AdminCreateUserRequest"]},
+		"AdminDeleteSoftwareToken":             {Name: "AdminDeleteSoftwareToken", Input: sh["AdminDeleteSoftwareTokenRequest"]},
 		"AdminDeleteUser":                      {Name: "AdminDeleteUser", Input: sh["AdminDeleteUserRequest"]},
 		"AdminDeleteUserAttributes":            {Name: "AdminDeleteUserAttributes", Input: sh["AdminDeleteUserAttributesRequest"]},
 		"AdminDisableProviderForUser":          {Name: "AdminDisableProviderForUser", Input: sh["AdminDisableProviderForUserRequest"]},

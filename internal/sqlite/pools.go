@@ -11,11 +11,11 @@ import (
 
 // CreatePool stores a new pool at version 1 and sets p.Version; ErrConflict if the id exists.
 func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
-	doc, err := s.docs.Encode(&p.Doc)
+	doc, mfa, err := s.encodePool(p)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
+		return err
 	}
-	if _, err := s.exec(ctx, `INSERT INTO pools (id, doc, version) VALUES (?, ?, 1)`, p.ID, doc); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO pools (id, doc, mfa, version) VALUES (?, ?, ?, 1)`, p.ID, doc, mfa); err != nil {
 		return insertErr("create pool "+p.ID, err)
 	}
 	p.Version = 1
@@ -24,7 +24,7 @@ func (s *Store) CreatePool(ctx context.Context, p *userpool.Pool) error {
 
 // GetPool returns the pool or ErrNotFound.
 func (s *Store) GetPool(ctx context.Context, id string) (*userpool.Pool, error) {
-	p, err := s.scanPool(s.read.QueryRowContext(ctx, `SELECT id, doc, version FROM pools WHERE id = ?`, id))
+	p, err := s.scanPool(s.read.QueryRowContext(ctx, `SELECT id, doc, mfa, version FROM pools WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("pool " + id)
 	}
@@ -33,12 +33,12 @@ func (s *Store) GetPool(ctx context.Context, id string) (*userpool.Pool, error) 
 
 // UpdatePool replaces the pool if its stored version equals p.Version, and advances p.Version.
 func (s *Store) UpdatePool(ctx context.Context, p *userpool.Pool) error {
-	doc, err := s.docs.Encode(&p.Doc)
+	doc, mfa, err := s.encodePool(p)
 	if err != nil {
-		return fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
+		return err
 	}
-	res, err := s.exec(ctx, `UPDATE pools SET doc = ?, version = version + 1 WHERE id = ? AND version = ?`,
-		doc, p.ID, p.Version)
+	res, err := s.exec(ctx, `UPDATE pools SET doc = ?, mfa = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		doc, mfa, p.ID, p.Version)
 	if err != nil {
 		return fmt.Errorf("sqlite: update pool %s: %w", p.ID, err)
 	}
@@ -73,7 +73,7 @@ func (s *Store) DeletePool(ctx context.Context, id string) error {
 
 // ListPools returns at most limit pools with ids greater than after, in id order.
 func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]*userpool.Pool, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, doc, version FROM pools WHERE id > ? ORDER BY id LIMIT ?`,
+	rows, err := s.read.QueryContext(ctx, `SELECT id, doc, mfa, version FROM pools WHERE id > ? ORDER BY id LIMIT ?`,
 		after, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list pools: %w", err)
@@ -94,14 +94,31 @@ func (s *Store) scanPool(r scanner) (*userpool.Pool, error) {
 	var (
 		p   userpool.Pool
 		doc string
+		mfa string
 	)
-	if err := r.Scan(&p.ID, &doc, &p.Version); err != nil {
+	if err := r.Scan(&p.ID, &doc, &mfa, &p.Version); err != nil {
 		return nil, err
 	}
 	if err := s.docs.DecodeCached("pool\x00"+p.ID, doc, &p.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode pool %s: %w", p.ID, err)
 	}
+	if mfa != "" {
+		if err := s.docs.Decode(mfa, &p.MFA); err != nil {
+			return nil, fmt.Errorf("sqlite: decode pool %s MFA: %w", p.ID, err)
+		}
+	}
 	return &p, nil
+}
+
+// encodePool encodes a pool's description and MFA configuration (empty when it has none).
+func (s *Store) encodePool(p *userpool.Pool) (doc, mfa string, err error) {
+	if doc, err = s.docs.Encode(&p.Doc); err == nil && p.MFA != (userpool.PoolMFA{}) {
+		mfa, err = s.docs.Encode(&p.MFA)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("sqlite: encode pool %s: %w", p.ID, err)
+	}
+	return doc, mfa, nil
 }
 
 // CreateClient stores a new app client at version 1 and sets c.Version; ErrConflict if the

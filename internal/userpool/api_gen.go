@@ -91,6 +91,16 @@ type AdminCreateUserResponse struct {
 	User *UserType `json:"User,omitzero"`
 }
 
+// AdminDeleteSoftwareTokenRequest is the API model's AdminDeleteSoftwareTokenRequest shape; JSON names are exactly the model's.
+type AdminDeleteSoftwareTokenRequest struct {
+	UserPoolId *string `json:"UserPoolId,omitzero"`
+	Username   *string `json:"Username,omitzero"`
+}
+
+// AdminDeleteSoftwareTokenResponse is the API model's AdminDeleteSoftwareTokenResponse shape; JSON names are exactly the model's.
+type AdminDeleteSoftwareTokenResponse struct {
+}
+
 // AdminDeleteUserAttributesRequest is the API model's AdminDeleteUserAttributesRequest shape; JSON names are exactly the model's.
 type AdminDeleteUserAttributesRequest struct {
 	UserPoolId         *string  `json:"UserPoolId,omitzero"`

@@ -96,6 +96,9 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 	case challengeSelect, "PASSWORD", "PASSWORD_SRP":
 		return s.selectChallenge(ctx, p, c, req, now)
 	}
+	if isMFAChallenge(req.flow) { // MFA and one-time-code factors (mfa_challenge.go)
+		return s.respondMFA(ctx, p, c, req, now)
+	}
 	return nil, invalidParameter("Unsupported challenge %s.", req.flow)
 }
 
@@ -178,14 +181,19 @@ func (s *Service) setNewRequiredPassword(ctx context.Context, p *Pool, c *Client
 	return done, nil
 }
 
+// onceSubject names a token's once-only use among the attempts.
+func onceSubject(token []byte) string {
+	sum := sha256.Sum256(token)
+	return "once:" + hex.EncodeToString(sum[:16])
+}
+
 var errSessionUsed = notAuthorized("Invalid session for the user, session can only be used once.")
 
 // useOnce lets a challenge answer (an SRP secret block, a challenge Session) through once:
 // it records the token's hash as a one-off attempt for as long as the token lives, and
 // answers errSessionUsed for the second use.
 func (s *Service) useOnce(ctx context.Context, poolID string, token []byte, ttl time.Duration, now time.Time) error {
-	sum := sha256.Sum256(token)
-	ok, err := s.store.CountAttempt(ctx, poolID, "once:"+hex.EncodeToString(sum[:16]), "challenge", now, ttl, 1)
+	ok, err := s.store.CountAttempt(ctx, poolID, onceSubject(token), "challenge", now, ttl, 1)
 	if err != nil {
 		return err
 	}

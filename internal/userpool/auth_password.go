@@ -102,13 +102,32 @@ func (s *Service) passwordAttempt(ctx context.Context, u *User, now time.Time) e
 }
 
 // afterPassword decides what a user whose password was right gets: an error for its state,
-// the NEW_PASSWORD_REQUIRED challenge, or tokens. A right password ends the lockout count;
-// with tokens, in the same write as the session.
+// the NEW_PASSWORD_REQUIRED challenge, an MFA challenge (mfa_challenge.go), or tokens. A
+// right password ends the lockout count; with tokens, in the same write as the session.
 func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u *User, metadata map[string]string, now time.Time) (*authOutcome, error) {
 	challenge, err := s.passwordOutcome(ctx, p, c, u, now)
 	if err != nil || challenge != nil {
 		return challenge, err
 	}
+	if challenge, err := s.mfaChallenge(ctx, p, c, u, metadata, now); err != nil || challenge != nil {
+		return challenge, err
+	}
+	return s.signedIn(ctx, p, c, u, metadata, now)
+}
+
+// afterAuthenticated is afterPassword for sign-ins that owe no MFA step: those a custom
+// challenge or a confirmed sign-up authenticated.
+func (s *Service) afterAuthenticated(ctx context.Context, p *Pool, c *Client, u *User, metadata map[string]string, now time.Time) (*authOutcome, error) {
+	challenge, err := s.passwordOutcome(ctx, p, c, u, now)
+	if err != nil || challenge != nil {
+		return challenge, err
+	}
+	return s.signedIn(ctx, p, c, u, metadata, now)
+}
+
+// signedIn issues the tokens of an authenticated user, once its PostAuthentication
+// function agrees, and ends its lockout count.
+func (s *Service) signedIn(ctx context.Context, p *Pool, c *Client, u *User, metadata map[string]string, now time.Time) (*authOutcome, error) {
 	// The pool's PostAuthentication function runs once the user is authenticated and
 	// before tokens are issued: its failure is the sign-in's answer.
 	if err := s.postAuthentication(ctx, p, c, u, metadata); err != nil {

@@ -43,8 +43,9 @@ func deliveryDetails(attr, value string) *CodeDeliveryDetailsType {
 type codeMessage int
 
 const (
-	verificationMessage codeMessage = iota // sign-up and attribute verification
-	recoveryMessage                        // forgot password
+	verificationMessage   codeMessage = iota // sign-up and attribute verification
+	recoveryMessage                          // forgot password
+	authenticationMessage                    // a sign-in code: SMS_MFA, EMAIL_OTP, SMS_OTP (mfa_code.go)
 )
 
 // codeMessage composes the message that carries the code of d, with the pool's template.
@@ -62,6 +63,9 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code str
 		firstSet(t.EmailMessage, p.Doc.EmailVerificationMessage, defaultText)
 	if attr == "phone_number" {
 		medium, subject, body = "SMS", "", firstSet(t.SmsMessage, p.Doc.SmsVerificationMessage, defaultText)
+	}
+	if d.kind == authenticationMessage {
+		subject, body = authenticationText(p, medium)
 	}
 	byLink := d.link && medium == "EMAIL" && deref(t.DefaultEmailOption) == "CONFIRM_WITH_LINK"
 	if byLink {

@@ -401,6 +401,13 @@ func (s *Service) HostedSignIn(ctx context.Context, r AuthorizeRequest, username
 		return &HostedResult{Challenge: deref(challenge.ChallengeName), ChallengeSession: deref(challenge.Session),
 			ChallengeParameters: challenge.ChallengeParameters}, nil
 	}
+	// The hosted pages carry out no MFA step yet: a sign-in that owes one is refused
+	// rather than let through without it.
+	if plan, err := s.mfaDue(ctx, p, u, now); err != nil {
+		return nil, err
+	} else if plan != nil {
+		return nil, newError("UnsupportedOperationException", "cognate's hosted sign-in pages do not carry out MFA yet: sign in through the API.")
+	}
 	lockout := signinCounter(u)
 	if err := s.store.ClearAttempts(ctx, u.PoolID, lockout.Subject, lockout.Kind); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ func (s *Service) AdminGetUser(ctx context.Context, in *AdminGetUserRequest) (*A
 		UserStatus:           ptr(u.Status),
 	}
 	out.PreferredMfaSetting, out.UserMFASettingList = u.MFA.describe()
+	out.MFAOptions = u.mfaOptions()
 	return out, nil
 }
 

@@ -47,6 +47,9 @@ func (s *Service) createUserPool(ctx context.Context, in *CreateUserPoolRequest,
 		LastModifiedDate:      At(now),
 	}}
 	settings.apply(&p.Doc)
+	if err := p.settleMFA(); err != nil {
+		return nil, err
+	}
 	for range 5 { // a clash of 9 random alphanumerics is all but impossible; retry anyway
 		if p.ID, err = s.newPoolID(); id != "" {
 			p.ID, err = id, nil

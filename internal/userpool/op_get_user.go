@@ -17,5 +17,6 @@ func (s *Service) GetUser(ctx context.Context, in *GetUserRequest) (*GetUserResp
 	}
 	out := &GetUserResponse{Username: ptr(u.Username), UserAttributes: attributeTypes(u, only)}
 	out.PreferredMfaSetting, out.UserMFASettingList = u.MFA.describe()
+	out.MFAOptions = u.mfaOptions()
 	return out, nil
 }

@@ -24,6 +24,9 @@ func (s *Service) UpdateUserPool(ctx context.Context, in *UpdateUserPoolRequest)
 			settings.UserPoolTags = p.Doc.UserPoolTags // tags are changed by TagResource, not reset here
 		}
 		settings.apply(&p.Doc)
+		if err := p.settleMFA(); err != nil {
+			return err
+		}
 		if in.PoolName != nil {
 			p.Doc.Name = in.PoolName
 		}

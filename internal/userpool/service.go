@@ -96,7 +96,7 @@ const (
 
 // keys are the service's secret keys, each derived from the master key for one purpose.
 type keys struct {
-	code, srp, session, refresh, signing, upload [32]byte
+	code, srp, session, refresh, signing, upload, totp [32]byte
 }
 
 // Service carries out the Cognito operations. It is safe for concurrent use.
@@ -191,6 +191,7 @@ func New(store Store, opts Options) *Service {
 		refresh: token.DeriveKey(master, "cognate refresh token v1"),
 		signing: token.DeriveKey(master, "cognate signing key v1"),
 		upload:  token.DeriveKey(master, "cognate import upload v1"),
+		totp:    token.DeriveKey(master, "cognate totp secret v1"),
 	}
 	s.owner, _ = s.newUUID()
 	s.passwords = opts.Hasher

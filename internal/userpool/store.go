@@ -286,6 +286,7 @@ type EventStore interface {
 type Pool struct {
 	ID      string
 	Doc     UserPoolType
+	MFA     PoolMFA // what of the MFA configuration Doc has no member for (mfa_pool.go)
 	Version int64
 }
 
@@ -325,6 +326,8 @@ type User struct {
 	// sealed under a key kept outside the store (ARCHITECTURE.md "Passwords").
 	SRPSalt     string `json:"srpSalt,omitempty"`
 	SRPVerifier []byte `json:"srpVerifier,omitempty"`
+	// TOTP is the user's software token (totp.go), its secrets sealed likewise.
+	TOTP SoftwareToken `json:"totp,omitzero"`
 	// Pending holds new email or phone values waiting for verification before they replace
 	// the verified ones (UserAttributeUpdateSettings).
 	Pending map[string]string `json:"pending,omitempty"`

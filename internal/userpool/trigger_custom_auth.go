@@ -65,7 +65,7 @@ type createAnswer struct {
 }
 
 // defineChallenge asks DefineAuthChallenge what follows the history: tokens (through
-// afterPassword, so that the user's state, PostAuthentication and PreTokenGeneration apply as
+// afterAuthenticated, so that the user's state, PostAuthentication and PreTokenGeneration apply as
 // to any sign-in), a failure, or a CUSTOM_CHALLENGE that CreateAuthChallenge makes.
 func (s *Service) defineChallenge(ctx context.Context, p *Pool, c *Client, u *User, history []challengeResult, metadata map[string]string, now time.Time) (*authOutcome, error) {
 	var def defineAnswer
@@ -80,7 +80,7 @@ func (s *Service) defineChallenge(ctx context.Context, p *Pool, c *Client, u *Us
 	case def.FailAuthentication:
 		return nil, errIncorrect
 	case def.IssueTokens:
-		return s.afterPassword(ctx, p, c, u, metadata, now)
+		return s.afterAuthenticated(ctx, p, c, u, metadata, now)
 	case def.ChallengeName == nil:
 		return nil, errUnrecognizable
 	case *def.ChallengeName != customChallenge:

@@ -17,8 +17,9 @@ import (
 //     (and PASSWORD or SRP_A);
 //   - the Session of a ConfirmSignUp signs the confirmed user in once, without a password.
 //
-// The one-time-code factors (EMAIL_OTP, SMS_OTP) and passkeys (WEB_AUTHN) are not carried
-// out yet: they are never offered, and asking for one is an honest error.
+// The other first factors (EMAIL_OTP, SMS_OTP: userauth_otp.go) are registered in
+// userauth_factors.go; a factor that is not there (passkeys, WEB_AUTHN, for now) is never
+// offered, and asking for one is an honest error.
 
 // errFactorUnsupported is the answer to a sign-in factor cognate does not carry out yet.
 func errFactorUnsupported(factor string) error {
@@ -35,16 +36,16 @@ const (
 
 // availableChallenges lists the first-factor challenges the pool's
 // Policies.SignInPolicy.AllowedFirstAuthFactors offer that cognate carries out: the PASSWORD
-// factor is answered as PASSWORD or PASSWORD_SRP.
+// factor is answered as PASSWORD or PASSWORD_SRP; the others are userauth_factors.go's.
 func availableChallenges(p *Pool) []string {
-	var factors []string
+	var factors, offered []string
 	if sp := p.Doc.Policies.SignInPolicy; sp != nil {
 		factors = sp.AllowedFirstAuthFactors
 	}
 	if slices.Contains(factors, "PASSWORD") {
-		return []string{"PASSWORD", "PASSWORD_SRP"}
+		offered = []string{"PASSWORD", "PASSWORD_SRP"}
 	}
-	return nil
+	return append(offered, offeredFactors(p)...)
 }
 
 // userAuth carries out InitiateAuth USER_AUTH.
@@ -65,8 +66,13 @@ func (s *Service) userAuth(ctx context.Context, req *authRequest, now time.Time)
 	}
 	offered := availableChallenges(p)
 	switch pref := req.params["PREFERRED_CHALLENGE"]; {
+	case isFirstFactorChallenge(pref) && slices.Contains(offered, pref):
+		f, _ := firstFactorNamed(pref)
+		return s.startFirstFactor(ctx, p, c, f, username, req, now)
 	case pref == "EMAIL_OTP" || pref == "SMS_OTP" || pref == "WEB_AUTHN":
-		return nil, errFactorUnsupported(pref)
+		if !isFirstFactorChallenge(pref) {
+			return nil, errFactorUnsupported(pref)
+		}
 	case pref == "PASSWORD" && slices.Contains(offered, pref):
 		return s.passwordFactor(ctx, p, c, username, req.params["PASSWORD"], now)
 	case pref == "PASSWORD_SRP" && slices.Contains(offered, pref):
@@ -142,7 +148,7 @@ func (s *Service) selectChallenge(ctx context.Context, p *Pool, c *Client, req *
 	switch {
 	case answer == "":
 		return nil, invalidParameter("Missing required parameter ANSWER")
-	case answer == "EMAIL_OTP" || answer == "SMS_OTP" || answer == "WEB_AUTHN":
+	case (answer == "EMAIL_OTP" || answer == "SMS_OTP" || answer == "WEB_AUTHN") && !isFirstFactorChallenge(answer):
 		return nil, errFactorUnsupported(answer)
 	case !slices.Contains(availableChallenges(p), answer):
 		return nil, invalidParameter("Invalid ANSWER %s: it is not one of the available challenges.", answer)
@@ -156,6 +162,12 @@ func (s *Service) selectChallenge(ctx context.Context, p *Pool, c *Client, req *
 			return nil, err
 		}
 		name = u.Username
+	}
+	if f, ok := firstFactorNamed(answer); ok {
+		if err := s.useOnce(ctx, p.ID, []byte(req.session), sessionTTL(c), now); err != nil {
+			return nil, err
+		}
+		return s.startFirstFactor(ctx, p, c, f, name, req, now)
 	}
 	if answer == "PASSWORD_SRP" {
 		return s.srpFactor(ctx, p, c, name, req.params["SRP_A"], now)
@@ -199,5 +211,8 @@ func (s *Service) signInAfterSignUp(ctx context.Context, p *Pool, c *Client, use
 	if err := s.useOnce(ctx, p.ID, []byte(raw), 15*time.Minute, now); err != nil {
 		return nil, err
 	}
-	return s.afterPassword(ctx, p, c, u, nil, now)
+	// The confirmed code stands as the first sign-in's second factor too: "The first time
+	// that a new user signs in to your app, Amazon Cognito issues OAuth 2.0 tokens, even if
+	// your user pool requires MFA" (developer guide, Adding MFA to a user pool).
+	return s.afterAuthenticated(ctx, p, c, u, nil, now)
 }

@@ -99,6 +99,9 @@ func testPoolUpdate(t *testing.T, s userpool.Store) {
 	p.Doc.Name = ptr("renamed")
 	p.Doc.UserPoolTags = map[string]string{"team": "platform"}
 	p.Doc.LastModifiedDate = userpool.At(base().Add(time.Hour))
+	p.MFA = userpool.PoolMFA{SMS: true, SoftwareToken: &userpool.SoftwareTokenMfaConfigType{Enabled: ptr(true)},
+		Email:    &userpool.EmailMfaConfigType{Message: ptr("Code {####}"), Subject: ptr("Sign-in")},
+		WebAuthn: &userpool.WebAuthnConfigurationType{RelyingPartyId: ptr("auth.example.com"), UserVerification: ptr("required")}}
 	must(t, "UpdatePool", s.UpdatePool(ctx, p))
 	if p.Version == v0 {
 		t.Fatalf("UpdatePool left Version at %d", v0)
@@ -106,6 +109,17 @@ func testPoolUpdate(t *testing.T, s userpool.Store) {
 	got, err := s.GetPool(ctx, p.ID)
 	must(t, "GetPool", err)
 	same(t, "pool after UpdatePool", p, got)
+	// The MFA configuration goes away again as a whole.
+	p.MFA = userpool.PoolMFA{WebAuthn: p.MFA.WebAuthn}
+	must(t, "UpdatePool of the MFA configuration", s.UpdatePool(ctx, p))
+	got, err = s.GetPool(ctx, p.ID)
+	must(t, "GetPool", err)
+	same(t, "pool after UpdatePool of the MFA configuration", p, got)
+	p.MFA = userpool.PoolMFA{}
+	must(t, "UpdatePool of no MFA configuration", s.UpdatePool(ctx, p))
+	got, err = s.GetPool(ctx, p.ID)
+	must(t, "GetPool", err)
+	same(t, "pool after UpdatePool of no MFA configuration", p, got)
 
 	stale.Doc.Name = ptr("lost update")
 	wantErr(t, "UpdatePool with a stale version", s.UpdatePool(ctx, &stale), userpool.ErrConflict)

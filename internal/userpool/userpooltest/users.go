@@ -118,6 +118,7 @@ func testUserRoundTrip(t *testing.T, s userpool.Store) {
 		TokensValidAfter: at.Add(2 * time.Minute),
 		SRPSalt:          "5f3a9c0e7b21d4a8",
 		SRPVerifier:      []byte{0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, '"', '\\'},
+		TOTP:             userpool.SoftwareToken{Pending: []byte{0x01, 0xff, 0x00}, Secret: []byte{0x7f, 0x80, 0x22}, Name: "phone"},
 		Pending:          map[string]string{"email": "jane.new@example.com", "phone_number": "+15555550199"},
 		MFA: userpool.MFASettings{
 			SMSEnabled: true, SMSPreferred: true, TOTPEnabled: true, TOTPPreferred: true,
