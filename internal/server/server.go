@@ -63,6 +63,18 @@ func Operations() []string {
 	return names
 }
 
+// UnsupportedOperations returns the names of the model's operations cognate does not carry
+// out: they answer UnsupportedOperationException.
+func UnsupportedOperations() []string {
+	var names []string
+	for name, r := range routes(newModel(), nil) {
+		if r.Unsupported() {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // New returns the handler.
 func New(cfg Config) http.Handler {
 	log := cfg.Logger
