@@ -21,6 +21,11 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["ListUserPools"], s.ListUserPools))
 	add(awsjson.Bind(ops["AddCustomAttributes"], s.AddCustomAttributes))
 
+	// Tags of user pools, kept on the pool (its UserPoolTags).
+	add(awsjson.Bind(ops["TagResource"], s.TagResource))
+	add(awsjson.Bind(ops["UntagResource"], s.UntagResource))
+	add(awsjson.Bind(ops["ListTagsForResource"], s.ListTagsForResource))
+
 	// App clients.
 	add(awsjson.Bind(ops["CreateUserPoolClient"], s.CreateUserPoolClient))
 	add(awsjson.Bind(ops["DescribeUserPoolClient"], s.DescribeUserPoolClient))
