@@ -33,6 +33,11 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["DeleteUserPoolClient"], s.DeleteUserPoolClient))
 	add(awsjson.Bind(ops["ListUserPoolClients"], s.ListUserPoolClients))
 
+	// Client secret rotation: two active secrets at most, either one valid meanwhile.
+	add(awsjson.Bind(ops["AddUserPoolClientSecret"], s.AddUserPoolClientSecret))
+	add(awsjson.Bind(ops["ListUserPoolClientSecrets"], s.ListUserPoolClientSecrets))
+	add(awsjson.Bind(ops["DeleteUserPoolClientSecret"], s.DeleteUserPoolClientSecret))
+
 	// Users, as an administrator.
 	add(awsjson.Bind(ops["AdminCreateUser"], s.AdminCreateUser))
 	add(awsjson.Bind(ops["AdminGetUser"], s.AdminGetUser))

@@ -289,6 +289,17 @@ type Client struct {
 	ID      string
 	Doc     UserPoolClientType
 	Version int64
+	// Secrets are the client's secrets once AddUserPoolClientSecret has rotated them,
+	// oldest first (Doc.ClientSecret is the oldest's value). Nil while the client has only
+	// the secret it was created with, or none. Stored with the client, in the same write.
+	Secrets []ClientSecret
+}
+
+// ClientSecret is one of an app client's secrets, as ListUserPoolClientSecrets names it.
+type ClientSecret struct {
+	ID        string    `json:"id"`
+	Value     string    `json:"value"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // Attribute is one user attribute, a name and a string value as Cognito keeps them.

@@ -42,6 +42,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Client/CreateGet", testClientCreateGet},
 		{"Client/CreateErrors", testClientCreateErrors},
 		{"Client/Update", testClientUpdate},
+		{"Client/Secrets", testClientSecrets},
 		{"Client/Delete", testClientDelete},
 		{"Client/List", testClientList},
 
