@@ -132,6 +132,37 @@ func (s *Store) addAuthEvent(ctx context.Context, tx pgx.Tx, poolID string, e *u
 	return nil
 }
 
+// SetAuthEventFeedback records feedback on one of the user's events; ErrNotFound if the
+// user has no event with this id. The event's row is locked from its read to its write.
+func (s *Store) SetAuthEventFeedback(ctx context.Context, poolID, userSub, eventID string, fb *userpool.EventFeedbackType) error {
+	return s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		var (
+			seq int64
+			doc string
+			ev  userpool.AuthEventType
+		)
+		err := tx.QueryRow(ctx, `SELECT seq, doc FROM auth_events WHERE pool_id = $1 AND user_sub = $2 AND doc::jsonb ->> 'EventId' = $3 FOR UPDATE`,
+			poolID, userSub, eventID).Scan(&seq, &doc)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("auth event " + eventID)
+		}
+		if err != nil {
+			return fmt.Errorf("postgres: read auth event: %w", err)
+		}
+		if err := s.docs.Decode(doc, &ev); err != nil {
+			return fmt.Errorf("postgres: decode auth event: %w", err)
+		}
+		ev.EventFeedback = fb
+		if doc, err = s.docs.Encode(&ev); err != nil {
+			return fmt.Errorf("postgres: encode auth event: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE auth_events SET doc = $1 WHERE seq = $2`, doc, seq); err != nil {
+			return fmt.Errorf("postgres: update auth event: %w", err)
+		}
+		return nil
+	})
+}
+
 // ListAuthEvents returns at most limit of the user's events older than the cursor before
 // (0: from the newest), newest first, each with its cursor.
 func (s *Store) ListAuthEvents(ctx context.Context, poolID, userSub string, before int64, limit int) ([]userpool.AuthEventRecord, error) {

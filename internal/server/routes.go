@@ -112,6 +112,8 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["SetRiskConfiguration"], s.SetRiskConfiguration))
 	add(awsjson.Bind(ops["DescribeRiskConfiguration"], s.DescribeRiskConfiguration))
 	add(awsjson.Bind(ops["AdminListUserAuthEvents"], s.AdminListUserAuthEvents))
+	add(awsjson.Bind(ops["AdminUpdateAuthEventFeedback"], s.AdminUpdateAuthEventFeedback))
+	add(awsjson.Bind(ops["UpdateAuthEventFeedback"], s.UpdateAuthEventFeedback)) // by the FeedbackToken of GET /_cognate/feedback-token
 
 	// The signed-in user's own operations, authorised by its access token.
 	add(awsjson.Bind(ops["GetUser"], s.GetUser))

@@ -124,6 +124,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
 	mux.Handle("POST /_cognate/reset", cfg.guard(http.HandlerFunc(dev.reset)))
+	mux.Handle("GET /_cognate/feedback-token", cfg.guard(http.HandlerFunc(dev.feedbackToken)))
 	mux.Handle("GET /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.getClock)))
 	mux.Handle("POST /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.advanceClock)))
 	mux.Handle("DELETE /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.resetClock)))

@@ -273,6 +273,10 @@ type EventStore interface {
 	// ListAuthEvents returns at most limit of the user's events recorded before the one
 	// whose Seq is before (0: from the newest), newest first.
 	ListAuthEvents(ctx context.Context, poolID, userSub string, before int64, limit int) ([]AuthEventRecord, error)
+	// SetAuthEventFeedback records feedback on the user's event whose EventId is eventID,
+	// replacing earlier feedback (of concurrent calls, the last to commit stands whole);
+	// ErrNotFound if the user has no such event.
+	SetAuthEventFeedback(ctx context.Context, poolID, userSub, eventID string, fb *EventFeedbackType) error
 }
 
 // Pool is a stored user pool: the description DescribeUserPool returns, less the figures
