@@ -83,6 +83,31 @@ func (s *Store) AddSigningKey(ctx context.Context, k *userpool.SigningKeyRecord)
 	return nil
 }
 
+// AddPoolCertificate stores a pool's signing certificate; ErrConflict if it has one,
+// ErrNotFound if the pool does not exist.
+func (s *Store) AddPoolCertificate(ctx context.Context, c *userpool.PoolCertificate) error {
+	if _, err := s.db.Exec(ctx, `INSERT INTO pool_certificates (pool_id, cert, sealed_key, created_at) VALUES ($1, $2, $3, $4)`,
+		c.PoolID, c.DER, c.SealedKey, ts(c.CreatedAt)); err != nil {
+		return insertErr("add the certificate of pool "+c.PoolID, err)
+	}
+	return nil
+}
+
+// PoolCertificate returns the pool's signing certificate, or ErrNotFound.
+func (s *Store) PoolCertificate(ctx context.Context, poolID string) (*userpool.PoolCertificate, error) {
+	c := userpool.PoolCertificate{PoolID: poolID}
+	err := s.db.QueryRow(ctx, `SELECT cert, sealed_key, created_at FROM pool_certificates WHERE pool_id = $1`, poolID).
+		Scan(&c.DER, &c.SealedKey, &c.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("certificate of pool " + poolID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read the certificate of pool %s: %w", poolID, err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return &c, nil
+}
+
 // PutRiskConfiguration stores the risk configuration of a pool or one of its clients,
 // replacing the one there was; ErrNotFound if the pool does not exist.
 func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfigurationType) error {

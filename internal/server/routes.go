@@ -107,6 +107,7 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["GetIdentityProviderByIdentifier"], s.GetIdentityProviderByIdentifier))
 	add(awsjson.Bind(ops["AdminLinkProviderForUser"], s.AdminLinkProviderForUser))
 	add(awsjson.Bind(ops["AdminDisableProviderForUser"], s.AdminDisableProviderForUser))
+	add(awsjson.Bind(ops["GetSigningCertificate"], s.GetSigningCertificate)) // the pool's SAML signing certificate
 
 	// Threat protection.
 	add(awsjson.Bind(ops["SetRiskConfiguration"], s.SetRiskConfiguration))

@@ -97,6 +97,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Risk/PutGet", testRiskConfiguration},
 		{"Event/AddList", testAuthEvents},
 		{"Event/Feedback", testAuthEventFeedback},
+		{"Pool/Certificates", testPoolCertificates},
 		{"Session/StartClears", testStartSessionClears},
 
 		{"Attempt/Window", testAttemptWindow},
