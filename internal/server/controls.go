@@ -148,7 +148,11 @@ func (d devEndpoints) resetPool(w http.ResponseWriter, r *http.Request, pool str
 		writeJSON(w, http.StatusForbidden, map[string]string{"message": errNoControls})
 		return
 	}
-	err := d.service.ResetPool(r.Context(), pool)
+	d.answer(w, r, d.service.ResetPool(r.Context(), pool), map[string]any{})
+}
+
+// answer writes ok, or the error: a Cognito one as 404 with its exception and message.
+func (d devEndpoints) answer(w http.ResponseWriter, r *http.Request, err error, ok any) {
 	var ue *userpool.Error
 	switch {
 	case errors.As(err, &ue):
@@ -156,6 +160,6 @@ func (d devEndpoints) resetPool(w http.ResponseWriter, r *http.Request, pool str
 	case err != nil:
 		d.fail(w, r, err)
 	default:
-		writeJSON(w, http.StatusOK, map[string]any{})
+		writeJSON(w, http.StatusOK, ok)
 	}
 }

@@ -21,12 +21,22 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["ListUserPools"], s.ListUserPools))
 	add(awsjson.Bind(ops["AddCustomAttributes"], s.AddCustomAttributes))
 
+	// Tags of user pools, kept on the pool (its UserPoolTags).
+	add(awsjson.Bind(ops["TagResource"], s.TagResource))
+	add(awsjson.Bind(ops["UntagResource"], s.UntagResource))
+	add(awsjson.Bind(ops["ListTagsForResource"], s.ListTagsForResource))
+
 	// App clients.
 	add(awsjson.Bind(ops["CreateUserPoolClient"], s.CreateUserPoolClient))
 	add(awsjson.Bind(ops["DescribeUserPoolClient"], s.DescribeUserPoolClient))
 	add(awsjson.Bind(ops["UpdateUserPoolClient"], s.UpdateUserPoolClient))
 	add(awsjson.Bind(ops["DeleteUserPoolClient"], s.DeleteUserPoolClient))
 	add(awsjson.Bind(ops["ListUserPoolClients"], s.ListUserPoolClients))
+
+	// Client secret rotation: two active secrets at most, either one valid meanwhile.
+	add(awsjson.Bind(ops["AddUserPoolClientSecret"], s.AddUserPoolClientSecret))
+	add(awsjson.Bind(ops["ListUserPoolClientSecrets"], s.ListUserPoolClientSecrets))
+	add(awsjson.Bind(ops["DeleteUserPoolClientSecret"], s.DeleteUserPoolClientSecret))
 
 	// Users, as an administrator.
 	add(awsjson.Bind(ops["AdminCreateUser"], s.AdminCreateUser))
@@ -109,11 +119,14 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["GetIdentityProviderByIdentifier"], s.GetIdentityProviderByIdentifier))
 	add(awsjson.Bind(ops["AdminLinkProviderForUser"], s.AdminLinkProviderForUser))
 	add(awsjson.Bind(ops["AdminDisableProviderForUser"], s.AdminDisableProviderForUser))
+	add(awsjson.Bind(ops["GetSigningCertificate"], s.GetSigningCertificate)) // the pool's SAML signing certificate
 
 	// Threat protection.
 	add(awsjson.Bind(ops["SetRiskConfiguration"], s.SetRiskConfiguration))
 	add(awsjson.Bind(ops["DescribeRiskConfiguration"], s.DescribeRiskConfiguration))
 	add(awsjson.Bind(ops["AdminListUserAuthEvents"], s.AdminListUserAuthEvents))
+	add(awsjson.Bind(ops["AdminUpdateAuthEventFeedback"], s.AdminUpdateAuthEventFeedback))
+	add(awsjson.Bind(ops["UpdateAuthEventFeedback"], s.UpdateAuthEventFeedback)) // by the FeedbackToken of GET /_cognate/feedback-token
 
 	// The signed-in user's own operations, authorised by its access token.
 	add(awsjson.Bind(ops["GetUser"], s.GetUser))

@@ -63,6 +63,18 @@ func Operations() []string {
 	return names
 }
 
+// UnsupportedOperations returns the names of the model's operations cognate does not carry
+// out: they answer UnsupportedOperationException.
+func UnsupportedOperations() []string {
+	var names []string
+	for name, r := range routes(newModel(), nil) {
+		if r.Unsupported() {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // New returns the handler.
 func New(cfg Config) http.Handler {
 	log := cfg.Logger
@@ -115,6 +127,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /_cognate/messages", cfg.guard(http.HandlerFunc(dev.listMessages)))
 	mux.Handle("DELETE /_cognate/messages", cfg.guard(http.HandlerFunc(dev.clearMessages)))
 	mux.Handle("POST /_cognate/reset", cfg.guard(http.HandlerFunc(dev.reset)))
+	mux.Handle("GET /_cognate/feedback-token", cfg.guard(http.HandlerFunc(dev.feedbackToken)))
 	mux.Handle("GET /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.getClock)))
 	mux.Handle("POST /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.advanceClock)))
 	mux.Handle("DELETE /_cognate/clock", cfg.guard(http.HandlerFunc(cfg.Controls.resetClock)))

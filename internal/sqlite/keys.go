@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"cognate/internal/userpool"
@@ -24,6 +26,32 @@ func (s *Store) AddSigningKey(ctx context.Context, k *userpool.SigningKeyRecord)
 		return insertErr("add signing key "+k.ID, err)
 	}
 	return nil
+}
+
+// AddPoolCertificate stores a pool's signing certificate; ErrConflict if it has one,
+// ErrNotFound if the pool does not exist.
+func (s *Store) AddPoolCertificate(ctx context.Context, c *userpool.PoolCertificate) error {
+	if _, err := s.exec(ctx, `INSERT INTO pool_certificates (pool_id, cert, sealed_key, created_at) VALUES (?, ?, ?, ?)`,
+		c.PoolID, c.DER, c.SealedKey, micros(c.CreatedAt)); err != nil {
+		return insertErr("add the certificate of pool "+c.PoolID, err)
+	}
+	return nil
+}
+
+// PoolCertificate returns the pool's signing certificate, or ErrNotFound.
+func (s *Store) PoolCertificate(ctx context.Context, poolID string) (*userpool.PoolCertificate, error) {
+	c := userpool.PoolCertificate{PoolID: poolID}
+	var created int64
+	err := s.read.QueryRowContext(ctx, `SELECT cert, sealed_key, created_at FROM pool_certificates WHERE pool_id = ?`, poolID).
+		Scan(&c.DER, &c.SealedKey, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("certificate of pool " + poolID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: read the certificate of pool %s: %w", poolID, err)
+	}
+	c.CreatedAt = fromMicros(created)
+	return &c, nil
 }
 
 func scanSigningKey(r scanner) (*userpool.SigningKeyRecord, error) {

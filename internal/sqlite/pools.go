@@ -128,8 +128,12 @@ func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode client %s: %w", c.ID, err)
 	}
-	if _, err := s.exec(ctx, `INSERT INTO clients (id, pool_id, doc, version) VALUES (?, ?, ?, 1)`,
-		c.ID, c.PoolID, doc); err != nil {
+	secrets, err := userpool.EncodeClientSecrets(c.Secrets)
+	if err != nil {
+		return fmt.Errorf("%s: encode the secrets of client %s: %w", "sqlite", c.ID, err)
+	}
+	if _, err := s.exec(ctx, `INSERT INTO clients (id, pool_id, doc, version, secrets) VALUES (?, ?, ?, 1, ?)`,
+		c.ID, c.PoolID, doc, secrets); err != nil {
 		return insertErr("create client "+c.ID, err)
 	}
 	c.Version = 1
@@ -139,7 +143,7 @@ func (s *Store) CreateClient(ctx context.Context, c *userpool.Client) error {
 // GetClient returns the pool's client or ErrNotFound.
 func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (*userpool.Client, error) {
 	c, err := s.scanClient(s.read.QueryRowContext(ctx,
-		`SELECT pool_id, id, doc, version FROM clients WHERE pool_id = ? AND id = ?`, poolID, clientID))
+		`SELECT pool_id, id, doc, version, secrets FROM clients WHERE pool_id = ? AND id = ?`, poolID, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("client " + clientID)
 	}
@@ -149,7 +153,7 @@ func (s *Store) GetClient(ctx context.Context, poolID, clientID string) (*userpo
 // FindClient returns the client with this id in whichever pool has it, or ErrNotFound.
 func (s *Store) FindClient(ctx context.Context, clientID string) (*userpool.Client, error) {
 	c, err := s.scanClient(s.read.QueryRowContext(ctx,
-		`SELECT pool_id, id, doc, version FROM clients WHERE id = ?`, clientID))
+		`SELECT pool_id, id, doc, version, secrets FROM clients WHERE id = ?`, clientID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("client " + clientID)
 	}
@@ -163,9 +167,13 @@ func (s *Store) UpdateClient(ctx context.Context, c *userpool.Client) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: encode client %s: %w", c.ID, err)
 	}
+	secrets, err := userpool.EncodeClientSecrets(c.Secrets)
+	if err != nil {
+		return fmt.Errorf("%s: encode the secrets of client %s: %w", "sqlite", c.ID, err)
+	}
 	res, err := s.exec(ctx,
-		`UPDATE clients SET doc = ?, version = version + 1 WHERE pool_id = ? AND id = ? AND version = ?`,
-		doc, c.PoolID, c.ID, c.Version)
+		`UPDATE clients SET doc = ?, secrets = ?, version = version + 1 WHERE pool_id = ? AND id = ? AND version = ?`,
+		doc, secrets, c.PoolID, c.ID, c.Version)
 	if err != nil {
 		return fmt.Errorf("sqlite: update client %s: %w", c.ID, err)
 	}
@@ -186,7 +194,7 @@ func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error
 // ListClients returns at most limit of the pool's clients with ids greater than after, in id order.
 func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int) ([]*userpool.Client, error) {
 	rows, err := s.read.QueryContext(ctx,
-		`SELECT pool_id, id, doc, version FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		`SELECT pool_id, id, doc, version, secrets FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`,
 		poolID, after, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list clients: %w", err)
@@ -196,11 +204,16 @@ func (s *Store) ListClients(ctx context.Context, poolID, after string, limit int
 
 func (s *Store) scanClient(r scanner) (*userpool.Client, error) {
 	var (
-		c   userpool.Client
-		doc string
+		c       userpool.Client
+		doc     string
+		secrets string
 	)
-	if err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version); err != nil {
+	err := r.Scan(&c.PoolID, &c.ID, &doc, &c.Version, &secrets)
+	if err != nil {
 		return nil, err
+	}
+	if c.Secrets, err = userpool.DecodeClientSecrets(secrets); err != nil {
+		return nil, fmt.Errorf("decode the secrets of client %s: %w", c.ID, err)
 	}
 	if err := s.docs.DecodeCached("client\x00"+c.PoolID+"\x00"+c.ID, doc, &c.Doc); err != nil {
 		return nil, fmt.Errorf("sqlite: decode client %s: %w", c.ID, err)

@@ -94,6 +94,37 @@ func (s *Store) ListAuthEvents(ctx context.Context, poolID, userSub string, befo
 	return out, rows.Err()
 }
 
+// SetAuthEventFeedback records feedback on one of the user's events; ErrNotFound if the
+// user has no event with this id.
+func (s *Store) SetAuthEventFeedback(ctx context.Context, poolID, userSub, eventID string, fb *userpool.EventFeedbackType) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		var (
+			seq int64
+			doc string
+			ev  userpool.AuthEventType
+		)
+		err := tx.QueryRowContext(ctx, `SELECT seq, doc FROM auth_events WHERE pool_id = ? AND user_sub = ? AND json_extract(doc, '$.EventId') = ?`,
+			poolID, userSub, eventID).Scan(&seq, &doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("auth event " + eventID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: read auth event: %w", err)
+		}
+		if err := s.docs.Decode(doc, &ev); err != nil {
+			return fmt.Errorf("sqlite: decode auth event: %w", err)
+		}
+		ev.EventFeedback = fb
+		if doc, err = s.docs.Encode(&ev); err != nil {
+			return fmt.Errorf("sqlite: encode auth event: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE auth_events SET doc = ? WHERE seq = ?`, doc, seq); err != nil {
+			return fmt.Errorf("sqlite: update auth event: %w", err)
+		}
+		return nil
+	})
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""

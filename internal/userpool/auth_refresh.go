@@ -42,14 +42,16 @@ func (s *Service) refresh(ctx context.Context, req *authRequest, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	if secret := deref(c.Doc.ClientSecret); secret != "" {
+	if c.hasSecret() {
 		// The hash is over the user's username (or sub), which only the token tells.
 		h := req.params["SECRET_HASH"]
 		if h == "" {
 			return nil, notAuthorized("Client %s is configured with secret but SECRET_HASH was not received", c.ID)
 		}
-		if !hmac.Equal([]byte(h), []byte(secretHash(secret, u.Username, c.ID))) &&
-			!hmac.Equal([]byte(h), []byte(secretHash(secret, u.Sub, c.ID))) {
+		if !c.anySecret(func(secret string) bool {
+			return hmac.Equal([]byte(h), []byte(secretHash(secret, u.Username, c.ID))) ||
+				hmac.Equal([]byte(h), []byte(secretHash(secret, u.Sub, c.ID)))
+		}) {
 			return nil, notAuthorized("Unable to verify secret hash for client %s", c.ID)
 		}
 	}

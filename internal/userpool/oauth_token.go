@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"crypto/rsa"
-	"crypto/subtle"
 	"errors"
 	"net/url"
 	"slices"
@@ -55,11 +54,10 @@ func (s *Service) tokenClient(ctx context.Context, form url.Values, auth ClientA
 	if !auth.Basic {
 		secret = form.Get("client_secret")
 	}
-	want := deref(c.Doc.ClientSecret)
 	switch {
-	case want == "" && secret != "":
+	case !c.hasSecret() && secret != "":
 		return nil, nil, oauthError("invalid_client", "Client %s has no secret.", id)
-	case want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(secret)) != 1:
+	case c.hasSecret() && !c.secretIs(secret): // during a rotation, either secret
 		return nil, nil, oauthError("invalid_client", "Client authentication failed.")
 	}
 	p, err := s.loadPool(ctx, c.PoolID)

@@ -13,7 +13,7 @@ func (s *Service) AdminListUserAuthEvents(ctx context.Context, in *AdminListUser
 		return nil, err
 	}
 	if p.securityMode() == "OFF" {
-		return nil, newError("UserPoolAddOnNotEnabledException", "Advanced security features are not enabled for this user pool.")
+		return nil, errAddOnOff()
 	}
 	after, err := pageAfter(in.NextToken)
 	if err != nil {

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 )
 
@@ -20,8 +19,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in *GetTokensFr
 	if err != nil {
 		return nil, err
 	}
-	if secret := deref(c.Doc.ClientSecret); secret != "" &&
-		subtle.ConstantTimeCompare([]byte(secret), []byte(deref(in.ClientSecret))) != 1 {
+	if c.hasSecret() && !c.secretIs(deref(in.ClientSecret)) {
 		return nil, notAuthorized("Unable to verify secret hash for client %s", c.ID)
 	}
 	sess, u, g, err := s.refreshSession(ctx, p, c, deref(in.RefreshToken), now)

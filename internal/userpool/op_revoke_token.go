@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 )
 
@@ -16,8 +15,7 @@ func (s *Service) RevokeToken(ctx context.Context, in *RevokeTokenRequest) (*Rev
 	if err != nil {
 		return nil, err
 	}
-	if secret := deref(c.Doc.ClientSecret); secret != "" &&
-		subtle.ConstantTimeCompare([]byte(secret), []byte(deref(in.ClientSecret))) != 1 {
+	if c.hasSecret() && !c.secretIs(deref(in.ClientSecret)) {
 		return nil, newError("UnauthorizedException", "Invalid client secret provided")
 	}
 	if c.Doc.EnableTokenRevocation != nil && !*c.Doc.EnableTokenRevocation {

@@ -51,6 +51,9 @@ func (ps *poolSettings) check() error {
 			return invalidParameter("admin_only cannot be combined with other recovery mechanisms.")
 		}
 	}
+	if len(ps.UserPoolTags) > maxPoolTags {
+		return invalidParameter("A user pool can have at most %d tags.", maxPoolTags)
+	}
 	if pp := ps.Policies; pp != nil && pp.PasswordPolicy != nil {
 		if n := pp.PasswordPolicy.MinimumLength; n != nil && (*n < 6 || *n > 99) {
 			return invalidParameter("Password policy minimum length must be between 6 and 99.")

@@ -23,8 +23,7 @@ func (s *Service) publicClient(ctx context.Context, clientID string, hash *strin
 	if err != nil {
 		return nil, nil, err
 	}
-	secret := deref(c.Doc.ClientSecret)
-	if secret == "" {
+	if !c.hasSecret() {
 		return p, c, nil
 	}
 	if hash == nil || *hash == "" {
@@ -34,7 +33,9 @@ func (s *Service) publicClient(ctx context.Context, clientID string, hash *strin
 		return nil, nil, notAuthorized("Client %s is configured for secret but secret was not received", clientID)
 	}
 	matches := func(name string) bool {
-		return subtle.ConstantTimeCompare([]byte(*hash), []byte(secretHash(secret, name, clientID))) == 1
+		return c.anySecret(func(secret string) bool { // during a rotation, either secret
+			return subtle.ConstantTimeCompare([]byte(*hash), []byte(secretHash(secret, name, clientID))) == 1
+		})
 	}
 	ok := matches(typed)
 	if !ok {

@@ -96,7 +96,7 @@ const (
 
 // keys are the service's secret keys, each derived from the master key for one purpose.
 type keys struct {
-	code, srp, session, refresh, signing, upload, totp [32]byte
+	code, srp, session, refresh, signing, upload, totp, feedback, certificate [32]byte
 }
 
 // Service carries out the Cognito operations. It is safe for concurrent use.
@@ -185,13 +185,15 @@ func New(store Store, opts Options) *Service {
 		}
 	}
 	s.keys = keys{
-		code:    token.DeriveKey(master, "cognate code mac v1"),
-		srp:     token.DeriveKey(master, "cognate srp verifier v1"),
-		session: token.DeriveKey(master, "cognate auth session v1"),
-		refresh: token.DeriveKey(master, "cognate refresh token v1"),
-		signing: token.DeriveKey(master, "cognate signing key v1"),
-		upload:  token.DeriveKey(master, "cognate import upload v1"),
-		totp:    token.DeriveKey(master, "cognate totp secret v1"),
+		code:        token.DeriveKey(master, "cognate code mac v1"),
+		srp:         token.DeriveKey(master, "cognate srp verifier v1"),
+		session:     token.DeriveKey(master, "cognate auth session v1"),
+		refresh:     token.DeriveKey(master, "cognate refresh token v1"),
+		signing:     token.DeriveKey(master, "cognate signing key v1"),
+		upload:      token.DeriveKey(master, "cognate import upload v1"),
+		totp:        token.DeriveKey(master, "cognate totp secret v1"),
+		feedback:    token.DeriveKey(master, "cognate feedback token v1"),
+		certificate: token.DeriveKey(master, "cognate pool certificate key v1"),
 	}
 	s.owner, _ = s.newUUID()
 	s.passwords = opts.Hasher

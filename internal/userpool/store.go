@@ -53,6 +53,7 @@ type Store interface {
 	TermsStore
 	LogDeliveryStore
 	QuotaStore
+	CertificateStore
 
 	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
 	// keys are the installation's identity, and tokens stay verifiable. A write racing a
@@ -279,6 +280,10 @@ type EventStore interface {
 	// ListAuthEvents returns at most limit of the user's events recorded before the one
 	// whose Seq is before (0: from the newest), newest first.
 	ListAuthEvents(ctx context.Context, poolID, userSub string, before int64, limit int) ([]AuthEventRecord, error)
+	// SetAuthEventFeedback records feedback on the user's event whose EventId is eventID,
+	// replacing earlier feedback (of concurrent calls, the last to commit stands whole);
+	// ErrNotFound if the user has no such event.
+	SetAuthEventFeedback(ctx context.Context, poolID, userSub, eventID string, fb *EventFeedbackType) error
 }
 
 // Pool is a stored user pool: the description DescribeUserPool returns, less the figures
@@ -296,6 +301,17 @@ type Client struct {
 	ID      string
 	Doc     UserPoolClientType
 	Version int64
+	// Secrets are the client's secrets once AddUserPoolClientSecret has rotated them,
+	// oldest first (Doc.ClientSecret is the oldest's value). Nil while the client has only
+	// the secret it was created with, or none. Stored with the client, in the same write.
+	Secrets []ClientSecret
+}
+
+// ClientSecret is one of an app client's secrets, as ListUserPoolClientSecrets names it.
+type ClientSecret struct {
+	ID        string    `json:"id"`
+	Value     string    `json:"value"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // Attribute is one user attribute, a name and a string value as Cognito keeps them.

@@ -461,17 +461,25 @@ func testRiskConfiguration(t *testing.T, s userpool.Store) {
 	wantErr(t, "GetRiskConfiguration after the pool was deleted", err, userpool.ErrNotFound)
 }
 
-// testAuthEvents checks a user's auth events: listed newest first, paged by Seq, kept
-// apart by user, and gone with the user.
-func testAuthEvents(t *testing.T, s userpool.Store) {
+// eventfulUsers makes a pool with alice, who has n auth events a0…, a second apart, and
+// bob, who has one, b0.
+func eventfulUsers(t *testing.T, s userpool.Store, n int) (*userpool.Pool, *userpool.User, *userpool.User) {
 	ctx := t.Context()
 	p := createPool(t, s, "us-east-1_aaaa")
 	a, b := newUser(p.ID, "alice"), newUser(p.ID, "bob")
 	insertUsers(t, s, a, b)
-	for i := range 5 {
+	for i := range n {
 		must(t, "AddAuthEvent", s.AddAuthEvent(ctx, p.ID, a.Sub, newEvent(fmt.Sprintf("a%d", i), base().Add(time.Duration(i)*time.Second))))
 	}
 	must(t, "AddAuthEvent for bob", s.AddAuthEvent(ctx, p.ID, b.Sub, newEvent("b0", base())))
+	return p, a, b
+}
+
+// testAuthEvents checks a user's auth events: listed newest first, paged by Seq, kept
+// apart by user, and gone with the user.
+func testAuthEvents(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p, a, b := eventfulUsers(t, s, 5)
 	wantErr(t, "AddAuthEvent for a missing user", s.AddAuthEvent(ctx, p.ID, "no-such-sub", newEvent("x", base())), userpool.ErrNotFound)
 
 	same(t, "alice's events", []string{"a4", "a3", "a2", "a1", "a0"}, eventIDs(t, s, p.ID, a.Sub))
@@ -501,6 +509,38 @@ func testAuthEvents(t *testing.T, s userpool.Store) {
 		t.Fatalf("a deleted user's events remain: %v", ids)
 	}
 	same(t, "bob's events", []string{"b0"}, eventIDs(t, s, p.ID, b.Sub))
+}
+
+// testAuthEventFeedback checks that feedback lands on the one event it names, replaces
+// earlier feedback, and needs the event to be the user's.
+func testAuthEventFeedback(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p, a, b := eventfulUsers(t, s, 3)
+	invalid := &userpool.EventFeedbackType{FeedbackValue: ptr("Invalid"), Provider: ptr("User"), FeedbackDate: userpool.At(base().Add(time.Minute))}
+	valid := &userpool.EventFeedbackType{FeedbackValue: ptr("Valid"), Provider: ptr("Admin"), FeedbackDate: userpool.At(base().Add(2 * time.Minute))}
+	feedback := func(sub string) map[string]*userpool.EventFeedbackType {
+		recs, err := s.ListAuthEvents(ctx, p.ID, sub, 0, 0)
+		must(t, "ListAuthEvents", err)
+		out := map[string]*userpool.EventFeedbackType{}
+		for _, r := range recs {
+			out[deref(r.Event.EventId)] = r.Event.EventFeedback
+		}
+		return out
+	}
+
+	must(t, "SetAuthEventFeedback", s.SetAuthEventFeedback(ctx, p.ID, a.Sub, "a1", invalid))
+	same(t, "alice's feedback", map[string]*userpool.EventFeedbackType{"a0": nil, "a1": invalid, "a2": nil}, feedback(a.Sub))
+	must(t, "SetAuthEventFeedback again", s.SetAuthEventFeedback(ctx, p.ID, a.Sub, "a1", valid))
+	same(t, "alice's feedback replaced", map[string]*userpool.EventFeedbackType{"a0": nil, "a1": valid, "a2": nil}, feedback(a.Sub))
+	recs, err := s.ListAuthEvents(ctx, p.ID, a.Sub, 0, 0)
+	must(t, "ListAuthEvents", err)
+	withFeedback := newEvent("a1", base().Add(time.Second))
+	withFeedback.EventFeedback = valid
+	same(t, "the event with feedback read back", withFeedback, &recs[1].Event)
+
+	wantErr(t, "SetAuthEventFeedback on another user's event", s.SetAuthEventFeedback(ctx, p.ID, a.Sub, "b0", valid), userpool.ErrNotFound)
+	wantErr(t, "SetAuthEventFeedback on a missing event", s.SetAuthEventFeedback(ctx, p.ID, a.Sub, "zz", valid), userpool.ErrNotFound)
+	same(t, "bob's feedback", map[string]*userpool.EventFeedbackType{"b0": nil}, feedback(b.Sub))
 }
 
 // testStartSessionClears checks that a session starts with the counters it clears, and

@@ -264,6 +264,54 @@ func testClientUpdate(t *testing.T, s userpool.Store) {
 	wantErr(t, "UpdateClient of a missing client", s.UpdateClient(ctx, newClient(p.ID, "nope")), userpool.ErrNotFound)
 }
 
+// testClientSecrets: a client's rotated secrets are written with it, by CreateClient and by
+// UpdateClient's compare-and-set, and read back by every read of the client.
+func testClientSecrets(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p := createPool(t, s, "us-east-1_aaaa")
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6000000, time.UTC)
+	c := newClient(p.ID, "client1")
+	c.Secrets = []userpool.ClientSecret{{ID: "client1--1", Value: *c.Doc.ClientSecret, CreatedAt: at}}
+	must(t, "CreateClient", s.CreateClient(ctx, c))
+	read := func(what string, want *userpool.Client) {
+		t.Helper()
+		got, err := s.GetClient(ctx, p.ID, want.ID)
+		must(t, "GetClient", err)
+		same(t, what+" (GetClient)", want, got)
+		got, err = s.FindClient(ctx, want.ID)
+		must(t, "FindClient", err)
+		same(t, what+" (FindClient)", want, got)
+		list, err := s.ListClients(ctx, p.ID, "", 10)
+		must(t, "ListClients", err)
+		for _, l := range list {
+			if l.ID == want.ID {
+				same(t, what+" (ListClients)", want, l)
+			}
+		}
+	}
+	read("client created with a secret", c)
+
+	stale := *c
+	c.Secrets = append(c.Secrets, userpool.ClientSecret{ID: "client1--2", Value: "second-secret-value-0123456789", CreatedAt: at.Add(time.Hour)})
+	must(t, "UpdateClient", s.UpdateClient(ctx, c))
+	read("client with a second secret", c)
+
+	stale.Secrets = nil
+	wantErr(t, "UpdateClient with a stale version", s.UpdateClient(ctx, &stale), userpool.ErrConflict)
+	read("client after a refused UpdateClient", c)
+
+	c.Secrets = c.Secrets[1:]
+	c.Doc.ClientSecret = ptr(c.Secrets[0].Value)
+	must(t, "UpdateClient", s.UpdateClient(ctx, c))
+	read("client after its first secret went", c)
+
+	plain := createClient(t, s, p.ID, "client2")
+	read("client without rotated secrets", plain)
+	if plain.Secrets != nil {
+		t.Errorf("a client created without Secrets has %v", plain.Secrets)
+	}
+}
+
 func testClientDelete(t *testing.T, s userpool.Store) {
 	ctx := t.Context()
 	p := createPool(t, s, "us-east-1_aaaa")

@@ -42,6 +42,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Client/CreateGet", testClientCreateGet},
 		{"Client/CreateErrors", testClientCreateErrors},
 		{"Client/Update", testClientUpdate},
+		{"Client/Secrets", testClientSecrets},
 		{"Client/Delete", testClientDelete},
 		{"Client/List", testClientList},
 
@@ -95,6 +96,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 
 		{"Risk/PutGet", testRiskConfiguration},
 		{"Event/AddList", testAuthEvents},
+		{"Event/Feedback", testAuthEventFeedback},
+		{"Pool/Certificates", testPoolCertificates},
 		{"Session/StartClears", testStartSessionClears},
 
 		{"Attempt/Window", testAttemptWindow},
