@@ -58,6 +58,9 @@ var coveredOperations = []string{
 	"CreateTerms", "DescribeTerms", "ListTerms", "UpdateTerms", "DeleteTerms",
 	// Log export and request-rate limits (logs_quotas_e2e_test.go).
 	"SetLogDeliveryConfiguration", "GetLogDeliveryConfiguration", "GetProvisionedLimit", "UpdateProvisionedLimit",
+	// Remembered devices (device_e2e_test.go, js_test.go).
+	"ConfirmDevice", "GetDevice", "ListDevices", "ForgetDevice", "UpdateDeviceStatus",
+	"AdminGetDevice", "AdminListDevices", "AdminForgetDevice", "AdminUpdateDeviceStatus",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {
@@ -200,8 +203,9 @@ func TestUnsupportedOperation(t *testing.T) {
 	_, err := s.Client.AssociateSoftwareToken(bg, &cip.AssociateSoftwareTokenInput{AccessToken: aws.String("not.a.token")})
 	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support AssociateSoftwareToken yet.")
 	// An administrator's operation.
-	_, err = s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListDevices yet.")
+	_, err = s.Client.AdminUpdateAuthEventFeedback(bg, &cip.AdminUpdateAuthEventFeedbackInput{UserPoolId: aws.String(pool),
+		Username: aws.String("x"), EventId: aws.String("e"), FeedbackValue: types.FeedbackValueTypeValid})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support AdminUpdateAuthEventFeedback yet.")
 	_, err = s.Client.GetUserPoolMfaConfig(bg, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(pool)})
 	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetUserPoolMfaConfig yet.")
 	// An unsupported operation still checks its request against the model first.

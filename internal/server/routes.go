@@ -131,6 +131,17 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["GetProvisionedLimit"], s.GetProvisionedLimit))
 	add(awsjson.Bind(ops["UpdateProvisionedLimit"], s.UpdateProvisionedLimit))
 
+	// Remembered devices (device.go, auth_device.go).
+	add(awsjson.Bind(ops["ConfirmDevice"], s.ConfirmDevice))
+	add(awsjson.Bind(ops["GetDevice"], s.GetDevice))
+	add(awsjson.Bind(ops["ListDevices"], s.ListDevices))
+	add(awsjson.Bind(ops["ForgetDevice"], s.ForgetDevice))
+	add(awsjson.Bind(ops["UpdateDeviceStatus"], s.UpdateDeviceStatus))
+	add(awsjson.Bind(ops["AdminGetDevice"], s.AdminGetDevice))
+	add(awsjson.Bind(ops["AdminListDevices"], s.AdminListDevices))
+	add(awsjson.Bind(ops["AdminForgetDevice"], s.AdminForgetDevice))
+	add(awsjson.Bind(ops["AdminUpdateDeviceStatus"], s.AdminUpdateDeviceStatus))
+
 	acceptCustomDomains(ops)
 	for name, op := range ops {
 		if _, ok := r[name]; !ok {

@@ -95,6 +95,8 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 		return s.respondCustom(ctx, p, c, req, now)
 	case challengeSelect, "PASSWORD", "PASSWORD_SRP":
 		return s.selectChallenge(ctx, p, c, req, now)
+	case challengeDeviceSRP, challengeDeviceVerifier:
+		return s.respondDevice(ctx, p, c, req, now) // auth_device.go
 	}
 	return nil, invalidParameter("Unsupported challenge %s.", req.flow)
 }
