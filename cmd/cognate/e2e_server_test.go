@@ -61,6 +61,8 @@ var coveredOperations = []string{
 	// Remembered devices (device_e2e_test.go, js_test.go).
 	"ConfirmDevice", "GetDevice", "ListDevices", "ForgetDevice", "UpdateDeviceStatus",
 	"AdminGetDevice", "AdminListDevices", "AdminForgetDevice", "AdminUpdateDeviceStatus",
+	// Passkeys (passkey_e2e_test.go).
+	"StartWebAuthnRegistration", "CompleteWebAuthnRegistration", "ListWebAuthnCredentials", "DeleteWebAuthnCredential",
 }
 
 func TestEveryOperationIsCovered(t *testing.T) {

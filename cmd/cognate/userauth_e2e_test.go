@@ -112,8 +112,8 @@ func TestUserAuthPreferredSRP(t *testing.T) {
 
 // TestUserAuthSelectChallenge: without a preference, SELECT_CHALLENGE lists the pool's
 // AllowedFirstAuthFactors as cognate carries them out (PASSWORD as PASSWORD and
-// PASSWORD_SRP), and ANSWER with what the factor needs signs in. EMAIL_OTP, SMS_OTP and
-// WEB_AUTHN are never offered, and asking for them is an honest error.
+// PASSWORD_SRP), and ANSWER with what the factor needs signs in. EMAIL_OTP and SMS_OTP are
+// never offered, and asking for them is an honest error.
 func TestUserAuthSelectChallenge(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
@@ -155,7 +155,7 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 	})
 	t.Run("one-time codes and passkeys are refused honestly", func(t *testing.T) {
 		out := sel(app, "sam")
-		for _, f := range []string{"EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"} {
+		for _, f := range []string{"EMAIL_OTP", "SMS_OTP"} {
 			_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": f}, out.Session)
 			wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the "+f+" sign-in factor yet.")
 			_, err = uaInitiate(c, app, map[string]string{"USERNAME": "sam", "PREFERRED_CHALLENGE": f}, nil)
@@ -163,6 +163,14 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 		}
 		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "CUSTOM_CHALLENGE"}, out.Session)
 		wantErr[*types.InvalidParameterException](t, err, "Invalid ANSWER CUSTOM_CHALLENGE: it is not one of the available challenges.")
+		// Passkeys (passkey_e2e_test.go) where the pool does not allow them: not offered, and
+		// preferring them is a preference the pool does not offer, which lets the user choose.
+		_, err = uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "WEB_AUTHN"}, out.Session)
+		wantErr[*types.InvalidParameterException](t, err, "Invalid ANSWER WEB_AUTHN: it is not one of the available challenges.")
+		pref := must(uaInitiate(c, app, map[string]string{"USERNAME": "sam", "PREFERRED_CHALLENGE": "WEB_AUTHN"}, nil))(t)
+		if pref.ChallengeName != types.ChallengeNameTypeSelectChallenge {
+			t.Errorf("PREFERRED_CHALLENGE WEB_AUTHN on a pool without passkeys: %q, want SELECT_CHALLENGE", pref.ChallengeName)
+		}
 	})
 	t.Run("sessions", func(t *testing.T) {
 		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "PASSWORD", "PASSWORD": auPassword}, aws.String("forged-session-forged-session"))

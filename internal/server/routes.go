@@ -142,6 +142,12 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["AdminForgetDevice"], s.AdminForgetDevice))
 	add(awsjson.Bind(ops["AdminUpdateDeviceStatus"], s.AdminUpdateDeviceStatus))
 
+	// Passkeys (passkey.go; their sign-in is USER_AUTH's WEB_AUTHN, userauth_webauthn.go).
+	add(awsjson.Bind(ops["StartWebAuthnRegistration"], s.StartWebAuthnRegistration))
+	add(awsjson.Bind(ops["CompleteWebAuthnRegistration"], s.CompleteWebAuthnRegistration))
+	add(awsjson.Bind(ops["ListWebAuthnCredentials"], s.ListWebAuthnCredentials))
+	add(awsjson.Bind(ops["DeleteWebAuthnCredential"], s.DeleteWebAuthnCredential))
+
 	acceptCustomDomains(ops)
 	for name, op := range ops {
 		if _, ok := r[name]; !ok {

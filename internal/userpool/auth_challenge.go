@@ -97,6 +97,8 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 		return s.selectChallenge(ctx, p, c, req, now)
 	case challengeDeviceSRP, challengeDeviceVerifier:
 		return s.respondDevice(ctx, p, c, req, now) // auth_device.go
+	case challengeWebAuthn:
+		return s.respondWebAuthn(ctx, p, c, req, now) // userauth_webauthn.go
 	}
 	return nil, invalidParameter("Unsupported challenge %s.", req.flow)
 }

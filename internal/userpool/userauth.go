@@ -17,8 +17,9 @@ import (
 //     (and PASSWORD or SRP_A);
 //   - the Session of a ConfirmSignUp signs the confirmed user in once, without a password.
 //
-// The one-time-code factors (EMAIL_OTP, SMS_OTP) and passkeys (WEB_AUTHN) are not carried
-// out yet: they are never offered, and asking for one is an honest error.
+// Passkeys (WEB_AUTHN) are userauth_webauthn.go's. The one-time-code factors (EMAIL_OTP,
+// SMS_OTP) are not carried out yet: they are never offered, and asking for one is an
+// honest error.
 
 // errFactorUnsupported is the answer to a sign-in factor cognate does not carry out yet.
 func errFactorUnsupported(factor string) error {
@@ -41,10 +42,11 @@ func availableChallenges(p *Pool) []string {
 	if sp := p.Doc.Policies.SignInPolicy; sp != nil {
 		factors = sp.AllowedFirstAuthFactors
 	}
+	var offered []string
 	if slices.Contains(factors, "PASSWORD") {
-		return []string{"PASSWORD", "PASSWORD_SRP"}
+		offered = []string{"PASSWORD", "PASSWORD_SRP"}
 	}
-	return nil
+	return append(offered, webAuthnOffered(p)...) // userauth_webauthn.go
 }
 
 // userAuth carries out InitiateAuth USER_AUTH.
@@ -65,7 +67,9 @@ func (s *Service) userAuth(ctx context.Context, req *authRequest, now time.Time)
 	}
 	offered := availableChallenges(p)
 	switch pref := req.params["PREFERRED_CHALLENGE"]; {
-	case pref == "EMAIL_OTP" || pref == "SMS_OTP" || pref == "WEB_AUTHN":
+	case pref == challengeWebAuthn && slices.Contains(offered, pref):
+		return s.startWebAuthn(ctx, p, c, username, now) // userauth_webauthn.go
+	case pref == "EMAIL_OTP" || pref == "SMS_OTP":
 		return nil, errFactorUnsupported(pref)
 	case pref == "PASSWORD" && slices.Contains(offered, pref):
 		return s.passwordFactor(ctx, p, c, username, req.params["PASSWORD"], now)
@@ -142,7 +146,7 @@ func (s *Service) selectChallenge(ctx context.Context, p *Pool, c *Client, req *
 	switch {
 	case answer == "":
 		return nil, invalidParameter("Missing required parameter ANSWER")
-	case answer == "EMAIL_OTP" || answer == "SMS_OTP" || answer == "WEB_AUTHN":
+	case answer == "EMAIL_OTP" || answer == "SMS_OTP":
 		return nil, errFactorUnsupported(answer)
 	case !slices.Contains(availableChallenges(p), answer):
 		return nil, invalidParameter("Invalid ANSWER %s: it is not one of the available challenges.", answer)
@@ -156,6 +160,12 @@ func (s *Service) selectChallenge(ctx context.Context, p *Pool, c *Client, req *
 			return nil, err
 		}
 		name = u.Username
+	}
+	if answer == challengeWebAuthn { // userauth_webauthn.go; the choice is made once
+		if err := s.useOnce(ctx, p.ID, []byte(req.session), 15*time.Minute, now); err != nil {
+			return nil, err
+		}
+		return s.startWebAuthn(ctx, p, c, name, now)
 	}
 	if answer == "PASSWORD_SRP" {
 		return s.srpFactor(ctx, p, c, name, req.params["SRP_A"], now)
