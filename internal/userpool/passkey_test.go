@@ -1,6 +1,11 @@
 package userpool
 
-import "testing"
+import (
+	"encoding/base64"
+	"errors"
+	"testing"
+	"time"
+)
 
 func TestPasskeyOriginAllowed(t *testing.T) {
 	for _, tc := range []struct {
@@ -27,6 +32,39 @@ func TestPasskeyOriginAllowed(t *testing.T) {
 		host := map[string]string{"http://localhost:3000": "localhost", "http://127.0.0.1:8080": "127.0.0.1"}[o]
 		if !originAllowed(o, host) {
 			t.Errorf("originAllowed(%q, %s) = false, want true (a loopback host)", o, host)
+		}
+	}
+}
+
+func TestPasskeyRegistrationChallenge(t *testing.T) {
+	s := New(nil, Options{})
+	p := &Pool{ID: "us-east-1_Abc"}
+	alice, bob := &User{Sub: "sub-alice"}, &User{Sub: "sub-bob"}
+	now := s.clock()
+	sealed, err := s.newRegistrationChallenge(p, alice, "client-1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	challenge := base64.RawURLEncoding.EncodeToString(sealed)
+	if err := s.openRegistrationChallenge(challenge, p, alice, "client-1", now.Add(passkeyTimeout-time.Second)); err != nil {
+		t.Fatalf("the challenge, just before it expires: %v", err)
+	}
+	for _, tc := range []struct {
+		name, challenge, client string
+		u                       *User
+		at                      time.Time
+		code                    string
+	}{
+		{"expired", challenge, "client-1", alice, now.Add(passkeyTimeout), "WebAuthnChallengeNotFoundException"},
+		{"another user's", challenge, "client-1", bob, now, "WebAuthnChallengeNotFoundException"},
+		{"another client's", challenge, "client-2", alice, now, "WebAuthnClientMismatchException"},
+		{"not ours", base64.RawURLEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")), "client-1", alice, now, "WebAuthnChallengeNotFoundException"},
+		{"not base64url", "!!", "client-1", alice, now, "WebAuthnChallengeNotFoundException"},
+	} {
+		err := s.openRegistrationChallenge(tc.challenge, p, tc.u, tc.client, tc.at)
+		var e *Error
+		if !errors.As(err, &e) || e.Code != tc.code {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
 }

@@ -162,6 +162,12 @@ test("signing in on the remembered device goes through DEVICE_SRP_AUTH, without 
   );
   assert.ok(result.session.isValid(), "the device sign-in's tokens are valid");
   assert.equal(user.deviceKey, deviceKey, "the same device");
+  // refreshSession sends the device key with the refresh token.
+  const refreshed = await callsDuring(
+    () => new Promise((resolve, reject) => user.refreshSession(result.session.getRefreshToken(), (err, s) => (err ? reject(err) : resolve(s)))),
+  );
+  assert.ok(refreshed.result.isValid());
+  assert.deepEqual(refreshed.ops.map((c) => c.op), ["InitiateAuth"]);
   const devices = await sdk.send(new AdminListDevicesCommand({ UserPoolId: poolId, Username: username }));
   assert.deepEqual(devices.Devices.map((d) => d.DeviceKey), [deviceKey]);
 });
