@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math/big"
+	"net/http"
 	"regexp"
 	"testing"
 	"time"
@@ -278,4 +279,12 @@ func TestRememberedDevicesOnPrompt(t *testing.T) {
 	first = must(auPasswordAuth(c, app, "finn", auPassword, "DEVICE_KEY", dev.key))(t)
 	out := must(devAnswer(t, c, app, "finn", dev, dev.secret, &cip.RespondToAuthChallengeOutput{ChallengeName: first.ChallengeName, Session: first.Session}))(t)
 	auWantTokens(t, out.ChallengeName, out.AuthenticationResult, true)
+
+	// The DEVICE_SRP_AUTH session expires with the client's AuthSessionValidity (3 minutes).
+	first = must(auPasswordAuth(c, app, "finn", auPassword, "DEVICE_KEY", dev.key))(t)
+	s.clock(t, http.MethodPost, "Advance=3m1s", "")
+	_, err := c.RespondToAuthChallenge(bg, &cip.RespondToAuthChallengeInput{ClientId: aws.String(app),
+		ChallengeName: types.ChallengeNameTypeDeviceSrpAuth, Session: first.Session,
+		ChallengeResponses: map[string]string{"USERNAME": "finn", "DEVICE_KEY": dev.key, "SRP_A": newSRPClientNamed(t, dev.group).SRPA()}})
+	wantErr[*types.NotAuthorizedException](t, err, "Invalid session for the user, session is expired.")
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"net/http"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -310,6 +311,18 @@ func TestPasskeys(t *testing.T) {
 	ch = pkSignIn(t, c, app, "pia")
 	_, err = pkAnswer(c, app, "pia", ch.Session, auth.get(t, ch.ChallengeParameters["CREDENTIAL_REQUEST_OPTIONS"], ""))
 	wantErr[*types.NotAuthorizedException](t, err, auMsgIncorrect)
+
+	// Challenges expire: a registration's after five minutes, a sign-in's with its session
+	// (the client's AuthSessionValidity, three minutes).
+	late := newSoftAuthenticator(t, origin)
+	opts = must(pkStart(t, c, access))(t)
+	must(0, pkComplete(c, access, late.create(t, opts, rp)))(t)
+	ch = pkSignIn(t, c, app, "pia")
+	opts = must(pkStart(t, c, access))(t)
+	s.clock(t, http.MethodPost, "Advance=5m1s", "")
+	wantCode(t, pkComplete(c, access, newSoftAuthenticator(t, origin).create(t, opts, rp)), "WebAuthnChallengeNotFoundException")
+	_, err = pkAnswer(c, app, "pia", ch.Session, late.get(t, ch.ChallengeParameters["CREDENTIAL_REQUEST_OPTIONS"], ""))
+	wantErr[*types.NotAuthorizedException](t, err, "Invalid session for the user, session is expired.")
 }
 
 func containsChallenge(list []types.ChallengeNameType, name types.ChallengeNameType) bool {
