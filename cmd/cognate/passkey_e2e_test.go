@@ -311,6 +311,22 @@ func TestPasskeys(t *testing.T) {
 	ch = pkSignIn(t, c, app, "pia")
 	_, err = pkAnswer(c, app, "pia", ch.Session, auth.get(t, ch.ChallengeParameters["CREDENTIAL_REQUEST_OPTIONS"], ""))
 	wantErr[*types.NotAuthorizedException](t, err, auMsgIncorrect)
+	// A user without passkeys is offered what a user that does not exist is: one credential
+	// id, stable per name, that no authenticator has.
+	allowed := func(ch *cip.InitiateAuthOutput) []any {
+		var o map[string]any
+		json.Unmarshal([]byte(ch.ChallengeParameters["CREDENTIAL_REQUEST_OPTIONS"]), &o)
+		l, _ := o["allowCredentials"].([]any)
+		return l
+	}
+	a1, a2 := allowed(ch), allowed(pkSignIn(t, c, app, "pia"))
+	if len(a1) != 1 || len(a2) != 1 || a1[0].(map[string]any)["id"] != a2[0].(map[string]any)["id"] ||
+		a1[0].(map[string]any)["id"] == b64u.EncodeToString(auth.id) {
+		t.Errorf("allowCredentials of a user without passkeys: %v, then %v", a1, a2)
+	}
+	if l := allowed(pkSignIn(t, c, hiding, "nobody")); len(l) != 1 {
+		t.Errorf("allowCredentials of a user that does not exist: %v", l)
+	}
 
 	// Challenges expire: a registration's after five minutes, a sign-in's with its session
 	// (the client's AuthSessionValidity, three minutes).

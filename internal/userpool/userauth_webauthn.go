@@ -35,8 +35,8 @@ func webAuthnOffered(p *Pool) []string {
 }
 
 // startWebAuthn answers the WEB_AUTHN challenge for the user signing in as username. A name
-// that is no user, when the client hides that, gets a challenge that looks the same (a
-// credential id stable per name) and that no passkey can answer.
+// that is no user, when the client hides that, and a user without passkeys get a challenge
+// that looks the same (a credential id stable per name) and that no passkey can answer.
 func (s *Service) startWebAuthn(ctx context.Context, p *Pool, c *Client, username string, now time.Time) (*authOutcome, error) {
 	u, err := s.findUser(ctx, p, username)
 	var keys []*Passkey
@@ -71,7 +71,8 @@ func (s *Service) startWebAuthn(ctx context.Context, p *Pool, c *Client, usernam
 	sub := ""
 	if u != nil {
 		sub = u.Sub
-	} else {
+	}
+	if len(opts.AllowedCredentials) == 0 { // no passkeys, or no user: alike
 		m := hmac.New(sha256.New, s.keys.session[:])
 		m.Write([]byte("passkey\x00" + p.ID + "\x00" + username))
 		opts.AllowedCredentials = []protocol.CredentialDescriptor{{Type: protocol.PublicKeyCredentialType, CredentialID: m.Sum(nil)[:16],
