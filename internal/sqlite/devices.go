@@ -9,7 +9,7 @@ import (
 	"cognate/internal/userpool"
 )
 
-// Devices and passkeys (migration 0009): two tables of one shape, a user's documents keyed
+// Devices and passkeys (migration 0010): two tables of one shape, a user's documents keyed
 // by an id unique in the pool.
 
 // userDocs is one of those tables: its name and the name of its id column.
