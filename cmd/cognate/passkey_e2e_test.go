@@ -6,7 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
+	binenc "encoding/binary"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -33,9 +33,9 @@ func cborHead(major byte, n uint64) []byte {
 	case n < 1<<8:
 		return []byte{major<<5 | 24, byte(n)}
 	case n < 1<<16:
-		return binary.BigEndian.AppendUint16([]byte{major<<5 | 25}, uint16(n))
+		return binenc.BigEndian.AppendUint16([]byte{major<<5 | 25}, uint16(n))
 	default:
-		return binary.BigEndian.AppendUint32([]byte{major<<5 | 26}, uint32(n))
+		return binenc.BigEndian.AppendUint32([]byte{major<<5 | 26}, uint32(n))
 	}
 }
 func cborInt(i int) []byte {
@@ -83,10 +83,10 @@ const (
 func (a *softAuthenticator) authData(rpID string, flags byte, attested bool) []byte {
 	h := sha256.Sum256([]byte(rpID))
 	out := append(h[:], flags)
-	out = binary.BigEndian.AppendUint32(out, a.counter)
+	out = binenc.BigEndian.AppendUint32(out, a.counter)
 	if attested {
 		out = append(out, make([]byte, 16)...) // AAGUID: none
-		out = binary.BigEndian.AppendUint16(out, uint16(len(a.id)))
+		out = binenc.BigEndian.AppendUint16(out, uint16(len(a.id)))
 		out = append(out, a.id...)
 		x, y := a.key.X.FillBytes(make([]byte, 32)), a.key.Y.FillBytes(make([]byte, 32))
 		// COSE_Key: kty EC2 (1: 2), alg ES256 (3: -7), crv P-256 (-1: 1), x (-2), y (-3).
