@@ -136,13 +136,11 @@ func TestUnsupportedOperation(t *testing.T) {
 	s := startServer(t)
 	pool := createPool(t, s.Client, nil)
 
-	// A public operation: the SDK sends it unsigned.
-	_, err := s.Client.ListDevices(bg, &cip.ListDevicesInput{AccessToken: aws.String("not.a.token")})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListDevices yet.")
-	_, err = s.Client.GetSigningCertificate(bg, &cip.GetSigningCertificateInput{UserPoolId: aws.String(pool)})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support GetSigningCertificate yet.")
+	// The replicas are the model's last operations cognate does not carry out.
+	_, err := s.Client.ListUserPoolReplicas(bg, &cip.ListUserPoolReplicasInput{UserPoolId: aws.String(pool)})
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListUserPoolReplicas yet.")
 	// An unsupported operation still checks its request against the model first.
-	_, err = s.Client.GetSigningCertificate(bg, &cip.GetSigningCertificateInput{UserPoolId: aws.String("no_pool!")})
+	_, err = s.Client.ListUserPoolReplicas(bg, &cip.ListUserPoolReplicasInput{UserPoolId: aws.String("no_pool!")})
 	wantErr[*types.InvalidParameterException](t, err,
 		`1 validation error detected: Value 'no_pool!' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`)
 }

@@ -121,6 +121,13 @@ func newSRPClient(t testing.TB, poolID string) *srpClient {
 	if !ok {
 		t.Fatalf("pool id %q has no underscore", poolID)
 	}
+	return newSRPClientNamed(t, name)
+}
+
+// newSRPClientNamed starts an attempt that hashes name in place of the pool's: a device's
+// group key, as new AuthenticationHelper(deviceGroupKey) does for DEVICE_SRP_AUTH.
+func newSRPClientNamed(t testing.TB, name string) *srpClient {
+	t.Helper()
 	for {
 		// generateRandomSmallA: 128 random bytes read as a big integer.
 		buf := make([]byte, 128)
@@ -174,7 +181,12 @@ func (c *srpClient) key(userID, password, srpB, saltHex string) ([]byte, error) 
 // sends: the claim signature over poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK ‖ TIMESTAMP,
 // and USERNAME = USER_ID_FOR_SRP.
 func (c *srpClient) Respond(params map[string]string, password string, now time.Time) (map[string]string, error) {
-	userID := params["USER_ID_FOR_SRP"]
+	return c.RespondAs(params["USER_ID_FOR_SRP"], params, password, now)
+}
+
+// RespondAs answers a verifier challenge for userID: USER_ID_FOR_SRP for a user, the device
+// key for DEVICE_PASSWORD_VERIFIER.
+func (c *srpClient) RespondAs(userID string, params map[string]string, password string, now time.Time) (map[string]string, error) {
 	key, err := c.key(userID, password, params["SRP_B"], params["SALT"])
 	if err != nil {
 		return nil, err

@@ -113,8 +113,8 @@ func TestUserAuthPreferredSRP(t *testing.T) {
 // TestUserAuthSelectChallenge: without a preference, SELECT_CHALLENGE lists the pool's
 // AllowedFirstAuthFactors as cognate carries them out (PASSWORD as PASSWORD and
 // PASSWORD_SRP, the one-time codes as EMAIL_OTP and SMS_OTP: mfa_e2e_test.go signs in with
-// those), and ANSWER with what the factor needs signs in. WEB_AUTHN is never offered, and
-// asking for it is an honest error.
+// those), and ANSWER with what the factor needs signs in. WEB_AUTHN, which this pool does
+// not allow, is not offered (passkey_e2e_test.go signs in with it).
 func TestUserAuthSelectChallenge(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
@@ -155,14 +155,18 @@ func TestUserAuthSelectChallenge(t *testing.T) {
 		res := must(uaRespond(c, app, "PASSWORD_VERIFIER", answer, first.Session))(t)
 		auWantTokens(t, res.ChallengeName, res.AuthenticationResult, true)
 	})
-	t.Run("passkeys are refused honestly", func(t *testing.T) {
+	t.Run("factors the pool does not offer", func(t *testing.T) {
 		out := sel(app, "sam")
-		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "WEB_AUTHN"}, out.Session)
-		wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the WEB_AUTHN sign-in factor yet.")
-		_, err = uaInitiate(c, app, map[string]string{"USERNAME": "sam", "PREFERRED_CHALLENGE": "WEB_AUTHN"}, nil)
-		wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support the WEB_AUTHN sign-in factor yet.")
-		_, err = uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "CUSTOM_CHALLENGE"}, out.Session)
+		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "CUSTOM_CHALLENGE"}, out.Session)
 		wantErr[*types.InvalidParameterException](t, err, "Invalid ANSWER CUSTOM_CHALLENGE: it is not one of the available challenges.")
+		// Passkeys (passkey_e2e_test.go) where the pool does not allow them: not offered, and
+		// preferring them is a preference the pool does not offer, which lets the user choose.
+		_, err = uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "WEB_AUTHN"}, out.Session)
+		wantErr[*types.InvalidParameterException](t, err, "Invalid ANSWER WEB_AUTHN: it is not one of the available challenges.")
+		pref := must(uaInitiate(c, app, map[string]string{"USERNAME": "sam", "PREFERRED_CHALLENGE": "WEB_AUTHN"}, nil))(t)
+		if pref.ChallengeName != types.ChallengeNameTypeSelectChallenge {
+			t.Errorf("PREFERRED_CHALLENGE WEB_AUTHN on a pool without passkeys: %q, want SELECT_CHALLENGE", pref.ChallengeName)
+		}
 	})
 	t.Run("sessions", func(t *testing.T) {
 		_, err := uaRespond(c, app, "SELECT_CHALLENGE", map[string]string{"USERNAME": "sam", "ANSWER": "PASSWORD", "PASSWORD": auPassword}, aws.String("forged-session-forged-session"))

@@ -156,6 +156,23 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["GetProvisionedLimit"], s.GetProvisionedLimit))
 	add(awsjson.Bind(ops["UpdateProvisionedLimit"], s.UpdateProvisionedLimit))
 
+	// Remembered devices (device.go, auth_device.go).
+	add(awsjson.Bind(ops["ConfirmDevice"], s.ConfirmDevice))
+	add(awsjson.Bind(ops["GetDevice"], s.GetDevice))
+	add(awsjson.Bind(ops["ListDevices"], s.ListDevices))
+	add(awsjson.Bind(ops["ForgetDevice"], s.ForgetDevice))
+	add(awsjson.Bind(ops["UpdateDeviceStatus"], s.UpdateDeviceStatus))
+	add(awsjson.Bind(ops["AdminGetDevice"], s.AdminGetDevice))
+	add(awsjson.Bind(ops["AdminListDevices"], s.AdminListDevices))
+	add(awsjson.Bind(ops["AdminForgetDevice"], s.AdminForgetDevice))
+	add(awsjson.Bind(ops["AdminUpdateDeviceStatus"], s.AdminUpdateDeviceStatus))
+
+	// Passkeys (passkey.go; their sign-in is USER_AUTH's WEB_AUTHN, userauth_webauthn.go).
+	add(awsjson.Bind(ops["StartWebAuthnRegistration"], s.StartWebAuthnRegistration))
+	add(awsjson.Bind(ops["CompleteWebAuthnRegistration"], s.CompleteWebAuthnRegistration))
+	add(awsjson.Bind(ops["ListWebAuthnCredentials"], s.ListWebAuthnCredentials))
+	add(awsjson.Bind(ops["DeleteWebAuthnCredential"], s.DeleteWebAuthnCredential))
+
 	acceptCustomDomains(ops)
 	for name, op := range ops {
 		if _, ok := r[name]; !ok {

@@ -315,3 +315,11 @@ func ParseTimestamp(s string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// ValidVerifier reports whether verifier (big-endian bytes) is a usable SRP verifier: a
+// group element other than zero, as a client computes g^x mod N. A device's verifier
+// comes from its client (ConfirmDevice), so it is checked before it is stored.
+func ValidVerifier(verifier []byte) bool {
+	_, err := parseVerifier(verifier)
+	return err == nil
+}

@@ -120,7 +120,7 @@ func (s *Service) initiateAuth(ctx context.Context, req *authRequest) (*authOutc
 		if err != nil {
 			return nil, err
 		}
-		return s.afterPassword(ctx, p, c, u, req.metadata, now)
+		return s.afterPasswordOn(ctx, p, c, u, req.params["DEVICE_KEY"], req.metadata, now) // auth_device.go
 	case "USER_SRP_AUTH":
 		if req.admin {
 			return nil, invalidParameter("Initiate Auth method not supported.")

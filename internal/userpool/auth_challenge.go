@@ -95,6 +95,10 @@ func (s *Service) respondAuth(ctx context.Context, req *authRequest) (*authOutco
 		return s.respondCustom(ctx, p, c, req, now)
 	case challengeSelect, "PASSWORD", "PASSWORD_SRP":
 		return s.selectChallenge(ctx, p, c, req, now)
+	case challengeDeviceSRP, challengeDeviceVerifier:
+		return s.respondDevice(ctx, p, c, req, now) // auth_device.go
+	case challengeWebAuthn:
+		return s.respondWebAuthn(ctx, p, c, req, now) // userauth_webauthn.go
 	}
 	if isMFAChallenge(req.flow) { // MFA and one-time-code factors (mfa_challenge.go)
 		return s.respondMFA(ctx, p, c, req, now)

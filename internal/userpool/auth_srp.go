@@ -131,5 +131,5 @@ func (s *Service) passwordVerifier(ctx context.Context, p *Pool, c *Client, para
 	if err != nil || !ok {
 		return nil, errIncorrect
 	}
-	return s.afterPassword(ctx, p, c, u, metadata, now)
+	return s.afterPasswordOn(ctx, p, c, u, params["DEVICE_KEY"], metadata, now) // auth_device.go
 }

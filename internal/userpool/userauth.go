@@ -17,9 +17,8 @@ import (
 //     (and PASSWORD or SRP_A);
 //   - the Session of a ConfirmSignUp signs the confirmed user in once, without a password.
 //
-// The other first factors (EMAIL_OTP, SMS_OTP: userauth_otp.go) are registered in
-// userauth_factors.go; a factor that is not there (passkeys, WEB_AUTHN, for now) is never
-// offered, and asking for one is an honest error.
+// The other first factors are registered in userauth_factors.go (EMAIL_OTP, SMS_OTP:
+// userauth_otp.go) and userauth_webauthn.go (passkeys, WEB_AUTHN).
 
 // errFactorUnsupported is the answer to a sign-in factor cognate does not carry out yet.
 func errFactorUnsupported(factor string) error {
@@ -36,7 +35,8 @@ const (
 
 // availableChallenges lists the first-factor challenges the pool's
 // Policies.SignInPolicy.AllowedFirstAuthFactors offer that cognate carries out: the PASSWORD
-// factor is answered as PASSWORD or PASSWORD_SRP; the others are userauth_factors.go's.
+// factor is answered as PASSWORD or PASSWORD_SRP; the one-time codes are
+// userauth_factors.go's, passkeys userauth_webauthn.go's.
 func availableChallenges(p *Pool) []string {
 	var factors, offered []string
 	if sp := p.Doc.Policies.SignInPolicy; sp != nil {
@@ -45,7 +45,8 @@ func availableChallenges(p *Pool) []string {
 	if slices.Contains(factors, "PASSWORD") {
 		offered = []string{"PASSWORD", "PASSWORD_SRP"}
 	}
-	return append(offered, offeredFactors(p)...)
+	offered = append(offered, offeredFactors(p)...)
+	return append(offered, webAuthnOffered(p)...) // userauth_webauthn.go
 }
 
 // userAuth carries out InitiateAuth USER_AUTH.
@@ -69,10 +70,8 @@ func (s *Service) userAuth(ctx context.Context, req *authRequest, now time.Time)
 	case isFirstFactorChallenge(pref) && slices.Contains(offered, pref):
 		f, _ := firstFactorNamed(pref)
 		return s.startFirstFactor(ctx, p, c, f, username, req, now)
-	case pref == "EMAIL_OTP" || pref == "SMS_OTP" || pref == "WEB_AUTHN":
-		if !isFirstFactorChallenge(pref) {
-			return nil, errFactorUnsupported(pref)
-		}
+	case pref == challengeWebAuthn && slices.Contains(offered, pref):
+		return s.startWebAuthn(ctx, p, c, username, now) // userauth_webauthn.go
 	case pref == "PASSWORD" && slices.Contains(offered, pref):
 		return s.passwordFactor(ctx, p, c, username, req.params["PASSWORD"], now)
 	case pref == "PASSWORD_SRP" && slices.Contains(offered, pref):
@@ -148,8 +147,6 @@ func (s *Service) selectChallenge(ctx context.Context, p *Pool, c *Client, req *
 	switch {
 	case answer == "":
 		return nil, invalidParameter("Missing required parameter ANSWER")
-	case (answer == "EMAIL_OTP" || answer == "SMS_OTP" || answer == "WEB_AUTHN") && !isFirstFactorChallenge(answer):
-		return nil, errFactorUnsupported(answer)
 	case !slices.Contains(availableChallenges(p), answer):
 		return nil, invalidParameter("Invalid ANSWER %s: it is not one of the available challenges.", answer)
 	}
@@ -163,9 +160,13 @@ func (s *Service) selectChallenge(ctx context.Context, p *Pool, c *Client, req *
 		}
 		name = u.Username
 	}
-	if f, ok := firstFactorNamed(answer); ok {
+	if f, ok := firstFactorNamed(answer); ok || answer == challengeWebAuthn {
+		// The choice of a factor that sends or asks for something is made once.
 		if err := s.useOnce(ctx, p.ID, []byte(req.session), sessionTTL(c), now); err != nil {
 			return nil, err
+		}
+		if !ok {
+			return s.startWebAuthn(ctx, p, c, name, now) // userauth_webauthn.go
 		}
 		return s.startFirstFactor(ctx, p, c, f, name, req, now)
 	}
