@@ -160,7 +160,15 @@ func (s *Service) respondMFA(ctx context.Context, p *Pool, c *Client, req *authR
 	if err := s.useOnce(ctx, p.ID, []byte(req.session), sessionTTL(c), now); err != nil {
 		return nil, err
 	}
-	return s.signedIn(ctx, p, c, u, req.metadata, now)
+	out, err := s.signedIn(ctx, p, c, u, req.metadata, now)
+	// A pool that tracks devices gives the sign-in a new device's keys with its tokens, after
+	// the MFA step as after a password alone (auth_device.go), so that a device can be
+	// remembered where MFA is on. [I] A sign-in that named a device not remembered gets new
+	// keys too: the MFA session does not carry the key it named.
+	if err == nil && out.AuthenticationResult != nil && deviceTracking(p) && u.Status == StatusConfirmed {
+		out.AuthenticationResult.NewDeviceMetadata, err = s.newDeviceMetadata(p, u)
+	}
+	return out, err
 }
 
 // checkMFACode checks the code of an MFA factor: a sign-in code sent by SMS or email, or
