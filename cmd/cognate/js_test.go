@@ -17,7 +17,7 @@ const jsDir = "../../test/js"
 
 // TestJSClients runs test/js/*.test.mjs under `node --test` against a real server: the
 // JavaScript clients people use with Cognito — amazon-cognito-identity-js with its default
-// USER_SRP_AUTH sign-in and its remembered devices (DEVICE_SRP_AUTH, with Amplify JS v6 too), the AWS SDK for JavaScript v3, Amplify JS v6 (choice-based sign-in,
+// USER_SRP_AUTH sign-in and its remembered devices (DEVICE_SRP_AUTH, with Amplify JS v6 too, and in place of a TOTP step), the AWS SDK for JavaScript v3, Amplify JS v6 (choice-based sign-in,
 // autoSignIn, resetPassword, TOTP set-up and sign-in, SMS MFA, email one-time codes), and aws-jwt-verify checking the tokens against cognate's JWKS,
 // CognitoJwtVerifier against a second server run with --token-issuer aws — work with only the
 // endpoint changed. The packages are those of

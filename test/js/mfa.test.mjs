@@ -9,7 +9,6 @@
 // run in order and sign out after each sign-in.
 
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { before, test } from "node:test";
 
 import {
@@ -22,6 +21,8 @@ import {
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Amplify } from "aws-amplify";
+
+import { serverStepAt, totp } from "./totp.mjs";
 import {
   confirmSignIn,
   fetchAuthSession,
@@ -47,26 +48,8 @@ const sdk = new CognitoIdentityProviderClient({
   maxAttempts: 1,
 });
 
-/** totp is the RFC 6238 code (HMAC-SHA1, 30 s steps, six digits) of a base32 secret at a step. */
-function totp(secret, step) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const ch of secret.replace(/=+$/, "")) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const sum = createHmac("sha1", key).update(msg).digest();
-  const off = sum[sum.length - 1] & 0x0f;
-  return String((sum.readUInt32BE(off) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
-
 /** serverStep is the 30-second step the server's clock is in. */
-async function serverStep() {
-  const res = await fetch(`${base}/_cognate/clock`);
-  assert.equal(res.status, 200);
-  const { Now } = await res.json();
-  return Math.floor(Now / 30);
-}
+const serverStep = () => serverStepAt(base);
 
 let app;
 before(async () => {
