@@ -72,3 +72,36 @@ func TestRememberedDeviceSkipsMFA(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenGenerationAuthenticateDevice: the tokens of a sign-in a remembered device
+// completed (DEVICE_PASSWORD_VERIFIER) are shaped by the pool's PreTokenGeneration function
+// with the source TokenGeneration_AuthenticateDevice, "called at the completion of user
+// device authentication" (developer guide, pre token generation trigger sources), in the
+// same documented event as TokenGeneration_Authentication's.
+func TestTokenGenerationAuthenticateDevice(t *testing.T) {
+	t.Parallel()
+	fn := newFnServer(t, func(fnCall) fnAnswer { return fnAnswer{} })
+	s := startServer(t, fn.Flags()...)
+	c := s.Client
+	p := newRecPool(t, s, types.PreventUserExistenceErrorTypesLegacy, func(in *cip.CreateUserPoolInput) {
+		in.LambdaConfig = &types.LambdaConfigType{PreTokenGenerationConfig: &types.PreTokenGenerationVersionConfigType{
+			LambdaArn: aws.String(fnArnPrefix + "pre-token"), LambdaVersion: types.PreTokenGenerationLambdaVersionTypeV20}}
+		in.DeviceConfiguration = &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true}
+	})
+	app, _ := auClient(t, c, p.id, &cip.CreateUserPoolClientInput{ExplicitAuthFlows: []types.ExplicitAuthFlowsType{
+		types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	auUser(t, c, p.id, "dee", auPassword)
+	g := &golden{t: t, fn: fn, s: s, pool: p.id, seen: map[string]bool{}}
+
+	res := must(devSRPSignIn(t, c, p.id, app, "dee", auPassword, ""))(t)
+	auWantTokens(t, res.ChallengeName, res.AuthenticationResult, true)
+	dev, cfg := newTestDevice(t, res.AuthenticationResult.NewDeviceMetadata)
+	must(c.ConfirmDevice(bg, &cip.ConfirmDeviceInput{AccessToken: res.AuthenticationResult.AccessToken, DeviceKey: aws.String(dev.key), DeviceSecretVerifierConfig: cfg}))(t)
+
+	challenge := must(devSRPSignIn(t, c, p.id, app, "dee", auPassword, dev.key))(t)
+	out := must(devAnswer(t, c, app, "dee", dev, dev.secret, challenge))(t)
+	auWantTokens(t, out.ChallengeName, out.AuthenticationResult, true)
+	groups := map[string]any{"groupsToOverride": []any{}, "iamRolesToOverride": []any{}, "preferredRole": nil}
+	g.want("TokenGeneration_AuthenticateDevice", "2", "dee", app, map[string]any{"userAttributes": g.attrs("dee"), "groupConfiguration": groups,
+		"scopes": []any{"aws.cognito.signin.user.admin"}}, map[string]any{"claimsAndScopeOverrideDetails": nil})
+}

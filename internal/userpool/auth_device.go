@@ -181,17 +181,29 @@ func (s *Service) deviceVerifier(ctx context.Context, p *Pool, c *Client, req *a
 	if err != nil || !ok {
 		return nil, errIncorrect
 	}
-	// A remembered device stands in for MFA where the pool says so (deviceSkipsMFA);
-	// otherwise the sign-in owes its MFA step as any other does.
-	after := s.afterPassword
-	if deviceSkipsMFA(p, d) {
-		after = s.afterAuthenticated
-	}
-	out, err := after(ctx, p, c, u, req.metadata, now)
+	out, err := s.afterDevice(ctx, p, c, u, d, req.metadata, now)
 	if err == nil && out.AuthenticationResult != nil {
 		err = s.deviceSignedIn(ctx, d, now)
 	}
 	return out, err
+}
+
+// afterDevice is afterPassword for a sign-in the device's secret completed: a remembered
+// device stands in for MFA where the pool says so (deviceSkipsMFA), otherwise the sign-in
+// owes its MFA step as any other does; tokens issued here are the device's
+// (TokenGeneration_AuthenticateDevice, "called at the completion of user device
+// authentication", developer guide, pre token generation trigger sources).
+func (s *Service) afterDevice(ctx context.Context, p *Pool, c *Client, u *User, d *Device, metadata map[string]string, now time.Time) (*authOutcome, error) {
+	challenge, err := s.passwordOutcome(ctx, p, c, u, now)
+	if err != nil || challenge != nil {
+		return challenge, err
+	}
+	if !deviceSkipsMFA(p, d) {
+		if challenge, err := s.mfaChallenge(ctx, p, c, u, metadata, now); err != nil || challenge != nil {
+			return challenge, err
+		}
+	}
+	return s.signedInBy(ctx, p, c, u, metadata, now, "TokenGeneration_AuthenticateDevice")
 }
 
 // deviceOf loads the user with this sub and its remembered device with this key.

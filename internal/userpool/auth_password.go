@@ -128,12 +128,18 @@ func (s *Service) afterAuthenticated(ctx context.Context, p *Pool, c *Client, u 
 // signedIn issues the tokens of an authenticated user, once its PostAuthentication
 // function agrees, and ends its lockout count.
 func (s *Service) signedIn(ctx context.Context, p *Pool, c *Client, u *User, metadata map[string]string, now time.Time) (*authOutcome, error) {
+	return s.signedInBy(ctx, p, c, u, metadata, now, "TokenGeneration_Authentication")
+}
+
+// signedInBy is signedIn with the PreTokenGeneration source that names how the user was
+// authenticated.
+func (s *Service) signedInBy(ctx context.Context, p *Pool, c *Client, u *User, metadata map[string]string, now time.Time, source string) (*authOutcome, error) {
 	// The pool's PostAuthentication function runs once the user is authenticated and
 	// before tokens are issued: its failure is the sign-in's answer.
 	if err := s.postAuthentication(ctx, p, c, u, metadata); err != nil {
 		return nil, err
 	}
-	res, err := s.startSession(ctx, p, c, u, now, tokenEvent{source: "TokenGeneration_Authentication", metadata: metadata}, signinCounter(u))
+	res, err := s.startSession(ctx, p, c, u, now, tokenEvent{source: source, metadata: metadata}, signinCounter(u))
 	if err != nil {
 		return nil, err
 	}
