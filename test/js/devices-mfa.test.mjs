@@ -26,6 +26,7 @@ import {
 import cognitoIdentity from "amazon-cognito-identity-js";
 
 import { serverStepAt, totp } from "./totp.mjs";
+import { memoryStorage } from "./storage.mjs";
 
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognitoIdentity;
 
@@ -56,15 +57,7 @@ const sdk = new CognitoIdentityProviderClient({
 
 const username = `devmfa-${randomBytes(4).toString("hex")}`;
 const password = "Corr3ct-Horse!";
-const storage = (() => {
-  const items = new Map();
-  return {
-    setItem: (k, v) => items.set(k, String(v)),
-    getItem: (k) => (items.has(k) ? items.get(k) : null),
-    removeItem: (k) => items.delete(k),
-    clear: () => items.clear(),
-  };
-})();
+const storage = memoryStorage();
 
 let poolId;
 let userPool;

@@ -22,6 +22,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import cognitoIdentity from "amazon-cognito-identity-js";
 
+import { memoryStorage } from "./storage.mjs";
+
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = cognitoIdentity;
 
 const URL_ = process.env.COGNATE_URL;
@@ -60,15 +62,7 @@ const username = `dev-${randomBytes(4).toString("hex")}`;
 const password = "Corr3ct-Horse!";
 
 /** storage is the app's storage, where the library keeps the device's keys and secret. */
-const storage = (() => {
-  const items = new Map();
-  return {
-    setItem: (k, v) => items.set(k, String(v)),
-    getItem: (k) => (items.has(k) ? items.get(k) : null),
-    removeItem: (k) => items.delete(k),
-    clear: () => items.clear(),
-  };
-})();
+const storage = memoryStorage();
 
 let poolId;
 let userPool;
