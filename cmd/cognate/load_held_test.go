@@ -33,6 +33,18 @@ var loadHeld = flag.Duration("load.held", soakOr(3*time.Minute, 30*time.Minute),
 // loadForce runs TestLoadHeld's held load even on a machine without the cores for it.
 var loadForce = flag.Bool("load.force", false, "hold TestLoadHeld's load even when the machine lacks the hashing capacity for it")
 
+// loadQuietWait is how long TestLoadHeld waits for the machine to fall quiet before its held load.
+var loadQuietWait = flag.Duration("load.quiet-wait", 5*time.Minute, "how long TestLoadHeld waits for other work to leave the cores before its held load")
+
+const (
+	// loadQuiet is the share of the cores others may use in a 3-second window for the
+	// machine to count as quiet: the idle services of a machine use a percent or two.
+	loadQuiet = 0.05
+	// loadShared is the share of the cores others may use during the held load for its
+	// latencies to count: the load itself uses about 65%.
+	loadShared = 0.10
+)
+
 // loadHashes is how many password hashes a second the held load needs: a
 // ConfirmForgotPassword hashes the new password, a sign-in verifies one.
 const loadHashes = 30 + 10
@@ -140,14 +152,25 @@ func TestLoadHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The held load needs 40 hashes a second; with less than 25% headroom queueing alone
-	// breaks the p99, whatever cognate does, so on such a machine (a shared one) the held
-	// part is not judged, and says so; the overload part runs on any machine.
-	if rate := bareArgon2(2 * time.Second); rate < 1.25*loadHashes && !*loadForce {
+	// The held load needs 40 hashes a second of cores that make 60 to 75 when they are
+	// free; a p99 bound holds only on cores the server has. So the held part waits for the
+	// machine to fall quiet (the other test binaries of `go test ./...` to finish), and is
+	// not run where the cores stay shared or make too few hashes: it says so instead. The
+	// overload part runs on any machine.
+	pid := s.proc.cmd.Process.Pid
+	f, quiet, err := waitForQuiet(3*time.Second, loadQuiet, time.Now().Add(*loadQuietWait), pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rate := bareArgon2(2 * time.Second)
+	switch {
+	case !*loadForce && !quiet:
+		t.Logf("held load not run: the machine stayed shared for %v (others used %.0f%% of its cores: %s)", *loadQuietWait, 100*f.share, f.top)
+	case !*loadForce && rate < 1.25*loadHashes:
 		t.Logf("held load not run: the cores make %.1f argon2id hashes/s now (load average %s), the load needs %d/s with 25%% headroom (-load.force runs it anyway)",
 			rate, loadAverage(), loadHashes)
-	} else {
-		t.Logf("bare argon2id on these cores: %.1f hashes/s", rate)
+	default:
+		t.Logf("bare argon2id on these cores: %.1f hashes/s; others used %.1f%% of the cores before the load", rate, 100*f.share)
 		holdLoad(t, s)
 	}
 	overload(t, s)
@@ -156,15 +179,33 @@ func TestLoadHeld(t *testing.T) {
 // holdLoad is TestLoadHeld's held load and its checks.
 func holdLoad(t *testing.T, s *testServer) {
 	before := loadAverage()
+	share, err := startCPUShare(s.proc.cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := runLoad(t, s, "--rate", "forgot=70,recover=30,auth=10", "--warmup", "10s", "--duration", loadHeld.String())
-	t.Logf("load average before %s, after %s", before, loadAverage())
+	f, err := share.stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("load average before %s, after %s; others used %.1f%% of the cores during the load (%s)", before, loadAverage(), 100*f.share, f.top)
+	// Cores taken by others during the run void its latencies, and make a hash queue full
+	// enough to refuse (the overload answer): both are then reported, not judged.
+	shared := f.share > loadShared && !*loadForce
+	if shared {
+		t.Logf("latency not judged: others took more than %.0f%% of the cores during the load", 100*loadShared)
+	}
 	for _, op := range r.Ops {
 		t.Logf("%-34s %7d requests %8.1f ok/s  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  errors %v",
 			op.Op, op.Count, op.Rate, op.P50, op.P99, op.Max, op.Errors)
-		if op.OK != op.Count {
-			t.Errorf("%s: %d of %d requests failed: %v, e.g. %v", op.Op, op.Count-op.OK, op.Count, op.Errors, op.Sample)
+		failed := op.Count - op.OK
+		if shared {
+			failed -= op.Errors["TooManyRequestsException"]
 		}
-		if op.P99 > 250 {
+		if failed != 0 {
+			t.Errorf("%s: %d of %d requests failed: %v, e.g. %v", op.Op, failed, op.Count, op.Errors, op.Sample)
+		}
+		if op.P99 > 250 && !shared {
 			t.Errorf("%s: p99 %.1f ms, want at most 250 ms", op.Op, op.P99)
 		}
 	}
