@@ -528,3 +528,34 @@ func TestBruteForceRequestBudgetHoldsAcross100Addresses(t *testing.T) {
 		})
 	}
 }
+
+// TestBruteForceTOTPCodeOnceAcrossRacingAnswers proves that a software token's code signs
+// in once however many answers race with it (RFC 6238 §5.2: "the verifier MUST NOT accept
+// the second attempt of the OTP after the successful validation"; the serial replays are
+// TestSoftwareTokenMFA's): in each of 20 rounds, two sign-ins to the SOFTWARE_TOKEN_MFA
+// challenge, then the same right code sent at once from three addresses, twice with one
+// session and once with the other, give exactly one sign-in; the others are refused as a
+// spent code (CodeMismatchException) or a spent session (NotAuthorizedException). The
+// five attempts of a round are the sign-in budget's; the clock moves on past its window
+// and to a new step between rounds.
+func TestBruteForceTOTPCodeOnceAcrossRacingAnswers(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	pool, client := mfaPool(t, s.Client, bfMFAConfig())
+	secret := bfMFAUser(t, s, pool, client, "tom", types.ChallengeNameTypeSoftwareTokenMfa)
+	start := bfPasswordStart(t, s.Client, pool, client, "tom", types.ChallengeNameTypeSoftwareTokenMfa, false)
+	a := newBFAttacker(t, s.URL)
+	for round := range 20 {
+		s.clock(t, http.MethodPost, "Advance="+(bfSignInWindow+time.Minute).String(), "")
+		sessions := []string{start(), start()}
+		code := mfaTOTP(t, secret, s.serverNow(t))
+		// The storm's "codes" name the session each racer answers with.
+		tally := a.bfStorm(t, "RespondToAuthChallenge", func(i string) map[string]any {
+			return map[string]any{"ClientId": client, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": sessions[i[0]-'0'],
+				"ChallengeResponses": map[string]any{"USERNAME": "tom", "SOFTWARE_TOKEN_MFA_CODE": code}}
+		}, true, []string{"0", "0", "1"})
+		if tally[""] != 1 || tally[""]+tally["CodeMismatchException"]+tally["NotAuthorizedException"] != 3 {
+			t.Errorf("round %d: one right code answered three times at once: %v; want one sign-in, the rest refused", round, tally)
+		}
+	}
+}
