@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,11 +96,14 @@ func rsecFreshRecoveryCode(t testing.TB, p *recPool, username string, avoid ...s
 }
 
 // rsecWrongCodes returns n distinct six-digit codes that all differ from code.
-func rsecWrongCodes(code string, n int) []string {
+func rsecWrongCodes(code string, n int) []string { return rsecCodesNotIn([]string{code}, n) }
+
+// rsecCodesNotIn returns n distinct six-digit codes, none of them one of right.
+func rsecCodesNotIn(right []string, n int) []string {
 	var out []string
 	for i := 0; len(out) < n; i++ {
 		c := fmt.Sprintf("%06d", (i*137_911+424_242)%1_000_000)
-		if c != code {
+		if !slices.Contains(right, c) {
 			out = append(out, c)
 		}
 	}
