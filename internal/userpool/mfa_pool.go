@@ -15,9 +15,9 @@ type PoolMFA struct {
 	// SmsConfiguration.
 	SMS bool `json:"sms,omitempty"`
 	// SoftwareToken, Email and WebAuthn are as SetUserPoolMfaConfig last set them.
-	SoftwareToken *SoftwareTokenMfaConfigType `json:"softwareToken,omitempty"`
-	Email         *EmailMfaConfigType         `json:"email,omitempty"`
-	WebAuthn      *WebAuthnConfigurationType  `json:"webAuthn,omitempty"`
+	SoftwareToken *SoftwareTokenMfaConfigType `json:"softwareToken,omitzero"`
+	Email         *EmailMfaConfigType         `json:"email,omitzero"`
+	WebAuthn      *WebAuthnConfigurationType  `json:"webAuthn,omitzero"`
 }
 
 // The pool's MfaConfiguration values.

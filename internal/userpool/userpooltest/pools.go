@@ -115,6 +115,15 @@ func testPoolUpdate(t *testing.T, s userpool.Store) {
 	got, err = s.GetPool(ctx, p.ID)
 	must(t, "GetPool", err)
 	same(t, "pool after UpdatePool of the MFA configuration", p, got)
+	// An email configuration without Subject or Message still turns email MFA on (its
+	// default text): it is kept, not taken for an absent one.
+	p.MFA = userpool.PoolMFA{Email: &userpool.EmailMfaConfigType{}, SoftwareToken: &userpool.SoftwareTokenMfaConfigType{}}
+	must(t, "UpdatePool of an empty email MFA configuration", s.UpdatePool(ctx, p))
+	got, err = s.GetPool(ctx, p.ID)
+	must(t, "GetPool", err)
+	if got.MFA.Email == nil || got.MFA.SoftwareToken == nil {
+		t.Errorf("pool after UpdatePool of empty MFA configurations: email %v, software token %v, want both kept", got.MFA.Email, got.MFA.SoftwareToken)
+	}
 	p.MFA = userpool.PoolMFA{}
 	must(t, "UpdatePool of no MFA configuration", s.UpdatePool(ctx, p))
 	got, err = s.GetPool(ctx, p.ID)
