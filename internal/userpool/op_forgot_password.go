@@ -19,17 +19,23 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
 	hide := c.preventsEnumeration()
 	simulated := func(u *User) (*ForgotPasswordResponse, error) {
-		// A simulated answer costs what a real one costs: the request limit (counted for the
-		// user when there is one, else for the name), the email quota, the channel's
-		// breaker; and it leaves a mark, so ConfirmForgotPassword answers as after a request.
-		// The counts and the mark are one write, as a real request's are.
+		// A simulated answer does the work of a real one, with the same writes (IssueCode's
+		// Shadow): it counts against the request limit (for the user when there is one,
+		// else for the name) and the email quota, and writes a code, the message that would
+		// carry it and the auth event, where nothing reads, lists or delivers them. So it
+		// takes the time a real request takes, and ConfirmForgotPassword later answers as
+		// after a real request (shadowGuess). No trigger is called and nothing is sent.
 		subject := p.recoverySubject(u, typed)
-		d := simulatedDelivery(p, typed)
-		is := &issue{}
+		attr, to := simulatedDestination(p, typed)
+		shadow := &User{PoolID: p.ID, Sub: subject, Username: typed}
+		if u != nil {
+			shadow.Username = u.Username
+		}
+		is := &issue{event: s.authEvent(p, shadow, "ForgotPassword", "Pass", decision, ip, now)}
 		is.limit(requestLimit(subject), errAttemptLimit)
-		is.limit(s.quotaLimit(p, deref(d.DeliveryMedium)), errEmailQuota)
-		is.limit(&Limit{Subject: subject, Kind: kindRecoverySimulated, Window: recoveryWindow, Max: 1 << 30}, errAttemptLimit)
-		if err := s.writeIssue(ctx, p, is, nil, nil, now); err != nil {
+		d, err := s.deliverCode(ctx, p, delivery{user: shadow, purpose: purposeRecovery, ttl: recoveryCodeTTL,
+			kind: recoveryMessage, attr: attr, to: to, source: "ForgotPassword", clientID: c.ID, is: is, shadow: true}, now)
+		if err != nil {
 			return nil, err
 		}
 		if s.breakerOpen(deref(d.DeliveryMedium)) {
