@@ -44,7 +44,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	}
 	code, err := s.checkCode(ctx, u, purposeRecovery, deref(in.ConfirmationCode), now)
 	if errors.Is(err, errExpiredCode) && hide {
-		// A simulated ForgotPassword left no code but a shadow: answer as the real user the
+		// A simulated ForgotPassword left no code but a shadow code: answer as the real user the
 		// caller was told about would answer, with a mismatch.
 		if live, cerr := s.shadowCode(ctx, p, u.Sub, now); cerr != nil {
 			return nil, cerr
