@@ -23,7 +23,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	hide := c.preventsEnumeration()
-	u, err := s.findUser(ctx, p, typed)
+	u, err := s.findHiding(ctx, p, typed, hide)
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled && hide) {
 		if !hide {
 			return nil, newError("UserNotFoundException", "Username/client id combination not found.")

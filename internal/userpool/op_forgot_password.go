@@ -43,7 +43,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		}
 		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
-	u, err := s.findUser(ctx, p, typed)
+	u, err := s.findHiding(ctx, p, typed, hide)
 	var (
 		migrated  *User
 		migration []UserWrite // the migrated user's writes, written with the code
