@@ -18,6 +18,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	}
 	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
 	hide := c.preventsEnumeration()
+	start := time.Now() // when the work that tells users from unknown names begins (shadowTimes)
 	simulated := func(u *User) (*ForgotPasswordResponse, error) {
 		// A simulated answer does the work of a real one, with the same writes (IssueCode's
 		// Shadow): it counts against the request limit (for the user when there is one,
@@ -38,6 +39,13 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		if err != nil {
 			return nil, err
 		}
+		// What differs still (a found user's row read and decoded, writes to other tables)
+		// is waited out: the answer comes when a recent found user's would have. Not where
+		// a found user waits for the UserMigration call instead: the two waits would pad
+		// each other's tails.
+		if !p.migratesUsers() {
+			s.answers.wait(ctx, p.ID, start, s.rand)
+		}
 		if s.breakerOpen(deref(d.DeliveryMedium)) {
 			return nil, errDeliveryFailed // as a real user's request fails while the channel is down
 		}
@@ -53,10 +61,10 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
-		start := time.Now()
+		called := time.Now()
 		migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now)
 		if hide && p.migratesUsers() && migration == nil {
-			s.shadows.record(p.ID, time.Since(start))
+			s.shadows.record(p.ID, time.Since(called))
 		}
 		if err != nil {
 			return nil, err
@@ -127,6 +135,9 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		return nil, newError("UsernameExistsException", "User account already exists")
 	case err != nil:
 		return nil, err
+	}
+	if hide && !p.migratesUsers() {
+		s.answers.record(p.ID, time.Since(start))
 	}
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 }

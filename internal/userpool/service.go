@@ -127,6 +127,7 @@ type Service struct {
 	imports         importQueue // the import jobs started and waiting for RunImports
 	requestQuotas   bool        // Options.RequestQuotas
 	shadows         shadowTimes // how long work only unknown names cause takes, for found users to wait as long
+	answers         shadowTimes // how long a found user's ForgotPassword takes a hiding client, for unknown names to take as long
 }
 
 // New returns a Service over the given store.

@@ -11,13 +11,17 @@ import (
 // shadowSamples is how many recent durations a pool's shadow time draws from.
 const shadowSamples = 64
 
-// shadowTimes keeps, per pool, how long the work took of late that only a name that is no
-// user causes: ForgotPassword calls the pool's UserMigration function for a name it does
-// not find, and never for a user it finds. A client that hides whether users exist must
-// then make a found user wait as long at the same point, or the time of the answer tells
-// the two apart (issue 15, enumeration timing). The wait is drawn at random from the
-// recent durations, so that the two answers' times share their whole distribution, not
-// only a mean.
+// shadowTimes keeps, per pool, how long the work took of late that only one side of a
+// hiding client's request does, for the other side to wait as long at the same point, or
+// the time of the answer tells the two apart (issue 15, enumeration timing). ForgotPassword
+// calls the pool's UserMigration function for a name it does not find, and never for a
+// user it finds: a found user waits as long as a call took (Service.shadows). And what
+// remains different after the two do the same work (a found user's row is read and
+// decoded; its writes are to other tables) is left to an unknown name's wait at the end:
+// it answers when one of the recent found users' requests would have (Service.answers; not
+// in pools with a UserMigration function, where the found user's wait covers it).
+// The wait is drawn at random from the recent durations, so that the two answers' times
+// share their whole distribution, not only a mean.
 //
 // These are durations of the real world, measured with the wall clock on purpose: they
 // are about how long an answer takes, not about the domain's time (Service.Now).
