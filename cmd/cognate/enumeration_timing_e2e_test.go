@@ -11,10 +11,12 @@ package main
 // machine's load falls on both alike; it times nothing against a fixed bound but the 1 ms
 // of the issue. The helpers of this file are prefixed "et".
 //
-// A real user's request and an unknown name's do the same work: the unknown name's writes
-// a shadow code, message and event with the same statements as a real user's code, message
-// and event (IssueCode's Shadow), and a found user waits as long as the UserMigration call
-// takes for an unknown name (shadowTimes). docs/SECURITY.md has the figures measured.
+// A real user's request and an unknown name's do the same work: the unknown name's makes
+// the same lookups (findUserEvenly) and writes a shadow code, message and event with the
+// same statements as a real user's code, message and event (IssueCode's Shadow). What
+// still differs is waited out (shadowTimes): a found user waits as long as the
+// UserMigration call takes for an unknown name, and elsewhere an unknown name answers when
+// a recent found user's request would have. docs/SECURITY.md has the figures measured.
 
 import (
 	"bytes"
