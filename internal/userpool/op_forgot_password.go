@@ -19,6 +19,28 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
 	hide := c.preventsEnumeration()
 	start := time.Now() // when the work that tells users from unknown names begins (shadowTimes)
+	calledFn := false   // whether this request called the pool's UserMigration function
+	// even makes a hiding client's answers take alike (shadowTimes): the side that does less
+	// waits at its end until one of the other side's recent requests would have answered.
+	// In a pool with a UserMigration function, a request that did not call it (a found
+	// user) waits for those that called it and found nobody; elsewhere a simulated answer
+	// (whose user's row was not read and decoded, whose writes have no user's keys) waits
+	// for real users' requests.
+	even := func(simulated bool) {
+		switch {
+		case !hide:
+		case p.migratesUsers() && calledFn:
+			if simulated {
+				s.shadows.record(p.ID, time.Since(start))
+			}
+		case p.migratesUsers():
+			s.shadows.wait(ctx, p.ID, start, s.rand)
+		case simulated:
+			s.answers.wait(ctx, p.ID, start, s.rand)
+		default:
+			s.answers.record(p.ID, time.Since(start))
+		}
+	}
 	simulated := func(u *User) (*ForgotPasswordResponse, error) {
 		// A simulated answer does the work of a real one, with the same writes (IssueCode's
 		// Shadow): it counts against the request limit (for the user when there is one,
@@ -39,13 +61,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		if err != nil {
 			return nil, err
 		}
-		// What differs still (a found user's row read and decoded, writes to other tables)
-		// is waited out: the answer comes when a recent found user's would have. Not where
-		// a found user waits for the UserMigration call instead: the two waits would pad
-		// each other's tails.
-		if !p.migratesUsers() {
-			s.answers.wait(ctx, p.ID, start, s.rand)
-		}
+		even(true)
 		if s.breakerOpen(deref(d.DeliveryMedium)) {
 			return nil, errDeliveryFailed // as a real user's request fails while the channel is down
 		}
@@ -61,11 +77,8 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
-		called := time.Now()
+		calledFn = p.migratesUsers()
 		migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now)
-		if hide && p.migratesUsers() && migration == nil {
-			s.shadows.record(p.ID, time.Since(called))
-		}
 		if err != nil {
 			return nil, err
 		}
@@ -75,11 +88,6 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		} else {
 			err = ErrNotFound
 		}
-	case err == nil && hide && p.migratesUsers():
-		// A found user makes no call to the function; it waits here as long as the call
-		// takes for a name that is no user, so that the time of its answer does not tell
-		// the two apart.
-		s.shadows.wait(ctx, p.ID, time.Now(), s.rand)
 	}
 	if errors.Is(err, ErrNotFound) {
 		if hide {
@@ -136,8 +144,6 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	case err != nil:
 		return nil, err
 	}
-	if hide && !p.migratesUsers() {
-		s.answers.record(p.ID, time.Since(start))
-	}
+	even(false)
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 }
