@@ -14,9 +14,10 @@ package main
 // A real user's request and an unknown name's do the same work: the unknown name's makes
 // the same lookups (findUserEvenly) and writes a shadow code, message and event with the
 // same statements as a real user's code, message and event (IssueCode's Shadow). What
-// still differs is waited out (shadowTimes): a found user waits as long as the
-// UserMigration call takes for an unknown name, and elsewhere an unknown name answers when
-// a recent found user's request would have. docs/SECURITY.md has the figures measured.
+// still differs is waited out (shadowTimes): the side that does less answers when one of
+// the other side's recent requests would have (with a UserMigration function a found user
+// waits for the names that called it; elsewhere an unknown name waits for found users).
+// docs/SECURITY.md has the figures measured.
 
 import (
 	"bytes"

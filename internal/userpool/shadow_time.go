@@ -11,17 +11,16 @@ import (
 // shadowSamples is how many recent durations a pool's shadow time draws from.
 const shadowSamples = 64
 
-// shadowTimes keeps, per pool, how long the work took of late that only one side of a
-// hiding client's request does, for the other side to wait as long at the same point, or
+// shadowTimes keeps, per pool, how long one side of a hiding client's requests took of late,
+// for the side that does less to wait at its end until one of them would have answered, or
 // the time of the answer tells the two apart (issue 15, enumeration timing). ForgotPassword
 // calls the pool's UserMigration function for a name it does not find, and never for a
-// user it finds: a found user waits as long as a call took (Service.shadows). And what
-// remains different after the two do the same work (a found user's row is read and
-// decoded; its writes are to other tables) is left to an unknown name's wait at the end:
-// it answers when one of the recent found users' requests would have (Service.answers; not
-// in pools with a UserMigration function, where the found user's wait covers it).
-// The wait is drawn at random from the recent durations, so that the two answers' times
-// share their whole distribution, not only a mean.
+// user it finds: a found user waits for the requests that called it and found nobody
+// (Service.shadows). Without the function, what remains different after the two do the
+// same work (a found user's row is read and decoded; its writes have a user's keys) makes
+// a simulated answer wait for real users' requests (Service.answers). The wait is drawn at
+// random from the recent durations, so that the two answers' times share their whole
+// distribution, not only a mean.
 //
 // These are durations of the real world, measured with the wall clock on purpose: they
 // are about how long an answer takes, not about the domain's time (Service.Now).
