@@ -45,18 +45,22 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 		}
 		return nil
 	}, is.Users, func(ctx context.Context, tx pgx.Tx) error {
+		code, message, event := putCode, insertMessage, s.addAuthEvent
+		if is.Shadow {
+			code, message, event = putShadowCode, insertShadowMessage, s.addShadowAuthEvent
+		}
 		if is.Code != nil {
-			if err := putCode(ctx, tx, is.Code); err != nil {
+			if err := code(ctx, tx, is.Code); err != nil {
 				return err
 			}
 		}
 		if is.Message != nil {
-			if err := insertMessage(ctx, tx, is.Message); err != nil {
+			if err := message(ctx, tx, is.Message); err != nil {
 				return err
 			}
 		}
 		if is.Event != nil {
-			return s.addAuthEvent(ctx, tx, is.PoolID, is.Event)
+			return event(ctx, tx, is.PoolID, is.Event)
 		}
 		return nil
 	})
@@ -71,8 +75,17 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 
 // putCode stores the code, replacing the user's code for its purpose.
 func putCode(ctx context.Context, tx pgx.Tx, c *userpool.Code) error {
+	return putCodeIn(ctx, tx, "codes", c)
+}
+
+// putShadowCode stores the code of a request for a name the caller may not learn about.
+func putShadowCode(ctx context.Context, tx pgx.Tx, c *userpool.Code) error {
+	return putCodeIn(ctx, tx, "shadow_codes", c)
+}
+
+func putCodeIn(ctx context.Context, tx pgx.Tx, table string, c *userpool.Code) error {
 	_, err := tx.Exec(ctx,
-		`INSERT INTO codes (pool_id, user_sub, purpose, mac, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+		`INSERT INTO `+table+` (pool_id, user_sub, purpose, mac, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
 		 ON CONFLICT (pool_id, user_sub, purpose) DO UPDATE
 		 SET mac = excluded.mac, created_at = excluded.created_at, expires_at = excluded.expires_at`,
 		c.PoolID, c.UserSub, c.Purpose, c.MAC, ts(c.CreatedAt), ts(c.ExpiresAt))
@@ -84,9 +97,18 @@ func putCode(ctx context.Context, tx pgx.Tx, c *userpool.Code) error {
 
 // GetCode returns the user's outstanding code for purpose, or ErrNotFound.
 func (s *Store) GetCode(ctx context.Context, poolID, userSub, purpose string) (*userpool.Code, error) {
+	return s.getCode(ctx, "codes", poolID, userSub, purpose)
+}
+
+// GetShadowCode returns the shadow code of subject for purpose, or ErrNotFound.
+func (s *Store) GetShadowCode(ctx context.Context, poolID, subject, purpose string) (*userpool.Code, error) {
+	return s.getCode(ctx, "shadow_codes", poolID, subject, purpose)
+}
+
+func (s *Store) getCode(ctx context.Context, table, poolID, userSub, purpose string) (*userpool.Code, error) {
 	c := userpool.Code{PoolID: poolID, UserSub: userSub, Purpose: purpose}
 	err := s.db.QueryRow(ctx,
-		`SELECT mac, created_at, expires_at FROM codes WHERE pool_id = $1 AND user_sub = $2 AND purpose = $3`,
+		`SELECT mac, created_at, expires_at FROM `+table+` WHERE pool_id = $1 AND user_sub = $2 AND purpose = $3`,
 		poolID, userSub, purpose).Scan(&c.MAC, &c.CreatedAt, &c.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound(purpose + " code of user " + userSub)

@@ -20,6 +20,34 @@ const messageColumns = `id, pool_id, username, delivery_medium, destination, sub
 	code_sub, code_purpose, code_mac, code_expires_at, shaped_by`
 
 func insertMessage(ctx context.Context, tx pgx.Tx, m *userpool.Message) error {
+	return putMessage(ctx, tx, `INSERT INTO messages`, ``, m)
+}
+
+// insertShadowMessage writes the message of a request for a name the caller may not learn
+// about to shadow_messages, which nothing lists or delivers: the name's newest replaces
+// the last.
+func insertShadowMessage(ctx context.Context, tx pgx.Tx, m *userpool.Message) error {
+	return putMessage(ctx, tx, `INSERT INTO shadow_messages`, shadowMessageUpsert, m)
+}
+
+// writeColumns are the columns a message is written to, in putMessage's order.
+var writeColumns = []string{"id", "pool_id", "username", "delivery_medium", "destination", "subject", "body", "html",
+	"from_addr", "reply_to", "trigger_source", "created_at", "channel", "status", "attempts", "next_attempt_at",
+	"last_error", "delivered_at", "code_sub", "code_purpose", "code_mac", "code_expires_at", "lease_owner",
+	"lease_until", "shaped_by"}
+
+// shadowMessageUpsert replaces a name's shadow message with its newest.
+var shadowMessageUpsert = func() string {
+	set := make([]string, len(writeColumns))
+	for i, c := range writeColumns {
+		set[i] = c + " = excluded." + c
+	}
+	return ` ON CONFLICT (pool_id, username) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
+
+// putMessage writes m with insert (the statement's start, naming the table) and then,
+// the conflict clause.
+func putMessage(ctx context.Context, tx pgx.Tx, insert, then string, m *userpool.Message) error {
 	var sub, purpose *string
 	var mac []byte
 	var expires *time.Time
@@ -32,10 +60,8 @@ func insertMessage(ctx context.Context, tx pgx.Tx, m *userpool.Message) error {
 		owner = &m.LeaseOwner
 	}
 	_, err := tx.Exec(ctx,
-		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
-		 reply_to, trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
-		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until, shaped_by)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+		insert+` (`+strings.Join(writeColumns, ", ")+`)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`+then,
 		m.MessageID, m.UserPoolID, m.Username, m.DeliveryMedium, m.Destination, m.Subject, m.Body, m.HTML, m.From,
 		m.ReplyTo, m.TriggerSource, ts(m.CreatedAt), m.Channel, m.Status,
 		m.Attempts, ts(m.NextAttemptAt), m.LastError, nullTS(m.DeliveredAt), sub, purpose, mac, expires,

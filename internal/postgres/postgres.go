@@ -142,6 +142,9 @@ func (s *Store) ResetPool(ctx context.Context, poolID string) error {
 			`DELETE FROM users WHERE pool_id = $1`,
 			`DELETE FROM attempt_counters WHERE pool_id = $1`,
 			`DELETE FROM messages WHERE pool_id = $1`,
+			`DELETE FROM shadow_codes WHERE pool_id = $1`,
+			`DELETE FROM shadow_messages WHERE pool_id = $1`,
+			`DELETE FROM shadow_auth_events WHERE pool_id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, stmt, poolID); err != nil {
 				return fmt.Errorf("postgres: reset pool %s: %w", poolID, err)

@@ -146,12 +146,22 @@ func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *use
 // addAuthEvent inserts an event; its seq comes from an identity column, so that an event
 // added after another committed has the greater one.
 func (s *Store) addAuthEvent(ctx context.Context, tx pgx.Tx, poolID string, e *userpool.UserEvent) error {
+	return s.putAuthEvent(ctx, tx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES ($1, $2, $3)`, poolID, e)
+}
+
+// addShadowAuthEvent keeps the event of a request for a name the caller may not learn
+// about where no listing reads it: the name's newest replaces the last.
+func (s *Store) addShadowAuthEvent(ctx context.Context, tx pgx.Tx, poolID string, e *userpool.UserEvent) error {
+	return s.putAuthEvent(ctx, tx, `INSERT INTO shadow_auth_events (pool_id, user_sub, doc) VALUES ($1, $2, $3)
+		 ON CONFLICT (pool_id, user_sub) DO UPDATE SET doc = excluded.doc`, poolID, e)
+}
+
+func (s *Store) putAuthEvent(ctx context.Context, tx pgx.Tx, stmt, poolID string, e *userpool.UserEvent) error {
 	doc, err := s.docs.Encode(e.Event)
 	if err != nil {
 		return fmt.Errorf("postgres: encode auth event: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES ($1, $2, $3)`,
-		poolID, e.UserSub, doc); err != nil {
+	if _, err := tx.Exec(ctx, stmt, poolID, e.UserSub, doc); err != nil {
 		return insertErr("add auth event", err)
 	}
 	return nil

@@ -36,18 +36,22 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 		}
 		return nil
 	}, is.Users, func(ctx context.Context, tx *txn) error {
+		code, message, event := putCode, insertMessage, s.addAuthEvent
+		if is.Shadow {
+			code, message, event = putShadowCode, insertShadowMessage, s.addShadowAuthEvent
+		}
 		if is.Code != nil {
-			if err := putCode(ctx, tx, is.Code); err != nil {
+			if err := code(ctx, tx, is.Code); err != nil {
 				return err
 			}
 		}
 		if is.Message != nil {
-			if err := insertMessage(ctx, tx, is.Message); err != nil {
+			if err := message(ctx, tx, is.Message); err != nil {
 				return err
 			}
 		}
 		if is.Event != nil {
-			return s.addAuthEvent(ctx, tx, is.PoolID, is.Event)
+			return event(ctx, tx, is.PoolID, is.Event)
 		}
 		return nil
 	})
@@ -61,8 +65,17 @@ func (s *Store) IssueCode(ctx context.Context, is *userpool.CodeIssue) (int, err
 }
 
 func putCode(ctx context.Context, db execer, c *userpool.Code) error {
+	return putCodeIn(ctx, db, "codes", c)
+}
+
+// putShadowCode stores the code of a request for a name the caller may not learn about.
+func putShadowCode(ctx context.Context, db execer, c *userpool.Code) error {
+	return putCodeIn(ctx, db, "shadow_codes", c)
+}
+
+func putCodeIn(ctx context.Context, db execer, table string, c *userpool.Code) error {
 	_, err := db.ExecContext(ctx,
-		`INSERT INTO codes (pool_id, user_sub, purpose, mac, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+		`INSERT INTO `+table+` (pool_id, user_sub, purpose, mac, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (pool_id, user_sub, purpose) DO UPDATE
 		 SET mac = excluded.mac, created_at = excluded.created_at, expires_at = excluded.expires_at`,
 		c.PoolID, c.UserSub, c.Purpose, c.MAC, micros(c.CreatedAt), micros(c.ExpiresAt))
@@ -74,12 +87,21 @@ func putCode(ctx context.Context, db execer, c *userpool.Code) error {
 
 // GetCode returns the user's outstanding code for purpose, or ErrNotFound.
 func (s *Store) GetCode(ctx context.Context, poolID, userSub, purpose string) (*userpool.Code, error) {
+	return s.getCode(ctx, "codes", poolID, userSub, purpose)
+}
+
+// GetShadowCode returns the shadow code of subject for purpose, or ErrNotFound.
+func (s *Store) GetShadowCode(ctx context.Context, poolID, subject, purpose string) (*userpool.Code, error) {
+	return s.getCode(ctx, "shadow_codes", poolID, subject, purpose)
+}
+
+func (s *Store) getCode(ctx context.Context, table, poolID, userSub, purpose string) (*userpool.Code, error) {
 	var (
 		c                = userpool.Code{PoolID: poolID, UserSub: userSub, Purpose: purpose}
 		created, expires int64
 	)
 	err := s.read.QueryRowContext(ctx,
-		`SELECT mac, created_at, expires_at FROM codes WHERE pool_id = ? AND user_sub = ? AND purpose = ?`,
+		`SELECT mac, created_at, expires_at FROM `+table+` WHERE pool_id = ? AND user_sub = ? AND purpose = ?`,
 		poolID, userSub, purpose).Scan(&c.MAC, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(purpose + " code of user " + userSub)

@@ -117,6 +117,52 @@ func TestAttemptsPruned(t *testing.T) {
 	}
 }
 
+// TestShadowRowsBounded: the shadow state of a name (IssueCode's Shadow) is one row in
+// each shadow table however often the name asks, as a user has one code.
+func TestShadowRowsBounded(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, ":memory:", DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const pool = "us-east-1_aaaa"
+	if err := s.CreatePool(ctx, &userpool.Pool{ID: pool}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
+	for i, name := range []string{"nobody", "nobody", "nobody", "somebody"} {
+		when := at.Add(time.Duration(i) * time.Second)
+		if _, err := s.IssueCode(ctx, &userpool.CodeIssue{PoolID: pool, At: when, Shadow: true,
+			Code: &userpool.Code{PoolID: pool, UserSub: "shadow:" + name, Purpose: "recovery", MAC: []byte{byte(i)},
+				CreatedAt: when, ExpiresAt: when.Add(time.Hour)},
+			Message: &userpool.Message{MessageID: "m" + string(rune('0'+i)), UserPoolID: pool, Username: name,
+				DeliveryMedium: "EMAIL", Channel: "inbox", Status: "delivered", CreatedAt: when, DeliveredAt: when},
+			Event: &userpool.UserEvent{UserSub: "shadow:" + name, Event: &userpool.AuthEventType{}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, table := range []string{"shadow_codes", "shadow_messages", "shadow_auth_events"} {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 {
+			t.Errorf("%s: %d rows after four requests of two names, want 2", table, n)
+		}
+	}
+	for _, table := range []string{"codes", "messages", "auth_events"} {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%s: %d rows, want none (shadows are not written there)", table, n)
+		}
+	}
+}
+
 // TestWipedBodyLeavesNoTrace proves that a message body wiped after delivery (FinishMessage
 // with an empty Body) is gone from the files once the store is closed, not merely unlinked.
 func TestWipedBodyLeavesNoTrace(t *testing.T) {

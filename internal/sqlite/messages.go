@@ -21,6 +21,18 @@ type execer interface {
 }
 
 func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
+	return putMessage(ctx, db, `INSERT INTO messages`, m)
+}
+
+// insertShadowMessage writes the message of a request for a name the caller may not learn
+// about to shadow_messages, which nothing lists or delivers: the name's newest replaces
+// the last.
+func insertShadowMessage(ctx context.Context, db execer, m *userpool.Message) error {
+	return putMessage(ctx, db, `INSERT OR REPLACE INTO shadow_messages`, m)
+}
+
+// putMessage writes m with insert, the statement's start naming the table.
+func putMessage(ctx context.Context, db execer, insert string, m *userpool.Message) error {
 	var sub, purpose sql.Null[string]
 	var mac []byte
 	var expires sql.Null[int64]
@@ -29,7 +41,7 @@ func insertMessage(ctx context.Context, db execer, m *userpool.Message) error {
 		mac, expires = c.MAC, sql.Null[int64]{V: micros(c.ExpiresAt), Valid: true}
 	}
 	_, err := db.ExecContext(ctx,
-		`INSERT INTO messages (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
+		insert+` (id, pool_id, username, delivery_medium, destination, subject, body, html, from_addr,
 		 reply_to, trigger_source, created_at, channel, status, attempts, next_attempt_at, last_error, delivered_at,
 		 code_sub, code_purpose, code_mac, code_expires_at, lease_owner, lease_until, shaped_by)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

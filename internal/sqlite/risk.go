@@ -53,11 +53,21 @@ func (s *Store) AddAuthEvent(ctx context.Context, poolID, userSub string, e *use
 }
 
 func (s *Store) addAuthEvent(ctx context.Context, db execer, poolID string, e *userpool.UserEvent) error {
+	return s.putAuthEvent(ctx, db, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, e)
+}
+
+// addShadowAuthEvent keeps the event of a request for a name the caller may not learn
+// about where no listing reads it: the name's newest replaces the last.
+func (s *Store) addShadowAuthEvent(ctx context.Context, db execer, poolID string, e *userpool.UserEvent) error {
+	return s.putAuthEvent(ctx, db, `INSERT OR REPLACE INTO shadow_auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, e)
+}
+
+func (s *Store) putAuthEvent(ctx context.Context, db execer, stmt, poolID string, e *userpool.UserEvent) error {
 	doc, err := s.docs.Encode(e.Event)
 	if err != nil {
 		return fmt.Errorf("sqlite: encode auth event: %w", err)
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO auth_events (pool_id, user_sub, doc) VALUES (?, ?, ?)`, poolID, e.UserSub, doc)
+	_, err = db.ExecContext(ctx, stmt, poolID, e.UserSub, doc)
 	if err != nil {
 		return insertErr("add auth event", err)
 	}

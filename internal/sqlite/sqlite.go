@@ -203,6 +203,9 @@ func (s *Store) ResetPool(ctx context.Context, poolID string) error {
 			`DELETE FROM users WHERE pool_id = ?`,
 			`DELETE FROM attempts WHERE pool_id = ?`,
 			`DELETE FROM messages WHERE pool_id = ?`,
+			`DELETE FROM shadow_codes WHERE pool_id = ?`,
+			`DELETE FROM shadow_messages WHERE pool_id = ?`,
+			`DELETE FROM shadow_auth_events WHERE pool_id = ?`,
 		} {
 			if _, err := tx.ExecContext(ctx, stmt, poolID); err != nil {
 				return fmt.Errorf("sqlite: reset pool %s: %w", poolID, err)

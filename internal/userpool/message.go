@@ -73,9 +73,12 @@ func (s *Service) codeMessage(ctx context.Context, p *Pool, d delivery, code str
 			firstSet(t.EmailMessageByLink, "Please click the link below to verify your email address. {##Verify Email##}")
 	}
 	// The pool's CustomMessage function may reword the message; the code goes in after it.
-	cm, err := s.runCustomMessage(ctx, p, u, d.source, d.clientID, d.metadata, false)
-	if err != nil {
-		return nil, err
+	var cm *customMessage
+	if !d.shadow { // a shadow's message calls no function: nothing may learn of the name
+		var err error
+		if cm, err = s.runCustomMessage(ctx, p, u, d.source, d.clientID, d.metadata, false); err != nil {
+			return nil, err
+		}
 	}
 	shaped, err := cm.apply(medium, &subject, &body, byLink)
 	if err != nil {

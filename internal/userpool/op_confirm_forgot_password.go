@@ -23,7 +23,7 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 		return nil, err
 	}
 	hide := c.preventsEnumeration()
-	u, err := s.findUser(ctx, p, typed)
+	u, err := s.findHiding(ctx, p, typed, hide)
 	if errors.Is(err, ErrNotFound) || (err == nil && !u.Enabled && hide) {
 		if !hide {
 			return nil, newError("UserNotFoundException", "Username/client id combination not found.")
@@ -44,11 +44,11 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in *ConfirmForgotPa
 	}
 	code, err := s.checkCode(ctx, u, purposeRecovery, deref(in.ConfirmationCode), now)
 	if errors.Is(err, errExpiredCode) && hide {
-		// A simulated ForgotPassword left no code but a shadow: answer as the real user the
+		// A simulated ForgotPassword left no code but a shadow code: answer as the real user the
 		// caller was told about would answer, with a mismatch.
-		if n, cerr := s.store.CountAttempts(ctx, p.ID, u.Sub, kindRecoverySimulated, now.Add(-recoveryWindow)); cerr != nil {
+		if live, cerr := s.shadowCode(ctx, p, u.Sub, now); cerr != nil {
 			return nil, cerr
-		} else if n > 0 {
+		} else if live {
 			return nil, errCodeMismatch
 		}
 	}
@@ -110,12 +110,25 @@ func (s *Service) shadowGuess(ctx context.Context, p *Pool, subject string, now 
 	if !ok {
 		return errAttemptLimit
 	}
-	n, err := s.store.CountAttempts(ctx, p.ID, subject, kindRecoverySimulated, now.Add(-recoveryWindow))
+	live, err := s.shadowCode(ctx, p, subject, now)
 	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !live {
 		return errExpiredCode
 	}
 	return errCodeMismatch
+}
+
+// shadowCode reports whether a simulated ForgotPassword left subject a shadow recovery
+// code that has not expired: then a guess is a mismatch, as with a real user's code.
+func (s *Service) shadowCode(ctx context.Context, p *Pool, subject string, now time.Time) (bool, error) {
+	c, err := s.store.GetShadowCode(ctx, p.ID, subject, purposeRecovery)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return now.Before(c.ExpiresAt), nil
 }

@@ -18,26 +18,56 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	}
 	p, c, now, ip, decision := r.pool, r.client, r.now, r.ip, r.decision
 	hide := c.preventsEnumeration()
+	start := time.Now() // when the work that tells users from unknown names begins (shadowTimes)
+	calledFn := false   // whether this request called the pool's UserMigration function
+	// even makes a hiding client's answers take alike (shadowTimes): the side that does less
+	// waits at its end until one of the other side's recent requests would have answered.
+	// In a pool with a UserMigration function, a request that did not call it (a found
+	// user) waits for those that called it and found nobody; elsewhere a simulated answer
+	// (whose user's row was not read and decoded, whose writes have no user's keys) waits
+	// for real users' requests.
+	even := func(simulated bool) {
+		switch {
+		case !hide:
+		case p.migratesUsers() && calledFn:
+			if simulated {
+				s.shadows.record(p.ID, time.Since(start))
+			}
+		case p.migratesUsers():
+			s.shadows.wait(ctx, p.ID, start, s.rand)
+		case simulated:
+			s.answers.wait(ctx, p.ID, start, s.rand)
+		default:
+			s.answers.record(p.ID, time.Since(start))
+		}
+	}
 	simulated := func(u *User) (*ForgotPasswordResponse, error) {
-		// A simulated answer costs what a real one costs: the request limit (counted for the
-		// user when there is one, else for the name), the email quota, the channel's
-		// breaker; and it leaves a mark, so ConfirmForgotPassword answers as after a request.
-		// The counts and the mark are one write, as a real request's are.
+		// A simulated answer does the work of a real one, with the same writes (IssueCode's
+		// Shadow): it counts against the request limit (for the user when there is one,
+		// else for the name) and the email quota, and writes a code, the message that would
+		// carry it and the auth event, where nothing reads, lists or delivers them. So it
+		// takes the time a real request takes, and ConfirmForgotPassword later answers as
+		// after a real request (shadowGuess). No trigger is called and nothing is sent.
 		subject := p.recoverySubject(u, typed)
-		d := simulatedDelivery(p, typed)
-		is := &issue{}
+		attr, to := simulatedDestination(p, typed)
+		shadow := &User{PoolID: p.ID, Sub: subject, Username: typed}
+		if u != nil {
+			shadow.Username = u.Username
+		}
+		is := &issue{event: s.authEvent(p, shadow, "ForgotPassword", "Pass", decision, ip, now)}
 		is.limit(requestLimit(subject), errAttemptLimit)
-		is.limit(s.quotaLimit(p, deref(d.DeliveryMedium)), errEmailQuota)
-		is.limit(&Limit{Subject: subject, Kind: kindRecoverySimulated, Window: recoveryWindow, Max: 1 << 30}, errAttemptLimit)
-		if err := s.writeIssue(ctx, p, is, nil, nil, now); err != nil {
+		d, err := s.deliverCode(ctx, p, delivery{user: shadow, purpose: purposeRecovery, ttl: recoveryCodeTTL,
+			kind: recoveryMessage, attr: attr, to: to, source: "ForgotPassword", clientID: c.ID, is: is, shadow: true}, now)
+		if err != nil {
 			return nil, err
 		}
+		even(true)
 		if s.breakerOpen(deref(d.DeliveryMedium)) {
 			return nil, errDeliveryFailed // as a real user's request fails while the channel is down
 		}
 		return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 	}
-	u, err := s.findUser(ctx, p, typed)
+	u, err := s.findHiding(ctx, p, typed, hide)
 	var (
 		migrated  *User
 		migration []UserWrite // the migrated user's writes, written with the code
@@ -47,11 +77,8 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		// A user not yet in the pool may be migrated by the pool's UserMigration function
 		// (UserMigration_ForgotPassword); it is written with the code, so that a request
 		// that fails after the function answered creates nobody.
-		start := time.Now()
+		calledFn = p.migratesUsers()
 		migration, err = s.migrateUser(ctx, p, c, typed, nil, nil, in.ClientMetadata, now)
-		if hide && p.migratesUsers() && migration == nil {
-			s.shadows.record(p.ID, time.Since(start))
-		}
 		if err != nil {
 			return nil, err
 		}
@@ -61,11 +88,6 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 		} else {
 			err = ErrNotFound
 		}
-	case err == nil && hide && p.migratesUsers():
-		// A found user makes no call to the function; it waits here as long as the call
-		// takes for a name that is no user, so that the time of its answer does not tell
-		// the two apart.
-		s.shadows.wait(ctx, p.ID, time.Now(), s.rand)
 	}
 	if errors.Is(err, ErrNotFound) {
 		if hide {
@@ -122,5 +144,6 @@ func (s *Service) ForgotPassword(ctx context.Context, in *ForgotPasswordRequest)
 	case err != nil:
 		return nil, err
 	}
+	even(false)
 	return &ForgotPasswordResponse{CodeDeliveryDetails: d}, nil
 }

@@ -56,19 +56,24 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in *ResendConfirma
 // does not exist or cannot receive a code when the client hides that (spec §1.3): shaped by
 // what was typed, never by the user.
 func simulatedDelivery(p *Pool, typed string) *CodeDeliveryDetailsType {
+	return deliveryDetails(simulatedDestination(p, typed))
+}
+
+// simulatedDestination is the attribute and address simulatedDelivery names.
+func simulatedDestination(p *Pool, typed string) (attr, to string) {
 	switch {
 	case emailPattern.MatchString(typed):
-		return deliveryDetails("email", typed)
+		return "email", typed
 	case phonePattern.MatchString(typed):
-		return deliveryDetails("phone_number", typed)
+		return "phone_number", typed
 	}
 	for _, a := range p.Doc.AutoVerifiedAttributes {
 		if a == "email" {
-			return deliveryDetails("email", typed+"@"+typed+".com")
+			return "email", typed + "@" + typed + ".com"
 		}
 	}
 	if len(p.Doc.AutoVerifiedAttributes) > 0 {
-		return deliveryDetails("phone_number", "+10000000000")
+		return "phone_number", "+10000000000"
 	}
-	return deliveryDetails("email", typed+"@"+typed+".com")
+	return "email", typed + "@" + typed + ".com"
 }

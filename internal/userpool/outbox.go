@@ -114,6 +114,9 @@ type issue struct {
 	refusals []error
 	event    *UserEvent
 	users    []UserWrite // written with the code, as SaveUsers writes them
+	// shadow writes the code, message and event where nothing reads them: the request is
+	// for a name the caller may not learn about (IssueCode's Shadow).
+	shadow bool
 }
 
 // limit adds a limit and the error that answers it.
@@ -126,7 +129,8 @@ func (is *issue) limit(l *Limit, refusal error) {
 // write writes the issue with its code and message (either may be nil) in one transaction
 // and answers the refusal of the first limit reached.
 func (s *Service) writeIssue(ctx context.Context, p *Pool, is *issue, c *Code, m *Message, now time.Time) error {
-	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: now, Limits: is.limits, Users: is.users, Code: c, Message: m, Event: is.event})
+	refused, err := s.store.IssueCode(ctx, &CodeIssue{PoolID: p.ID, At: now, Limits: is.limits, Users: is.users, Code: c, Message: m, Event: is.event,
+		Shadow: is.shadow})
 	if errors.Is(err, ErrNotFound) {
 		return userNotFound()
 	}
@@ -162,6 +166,9 @@ type delivery struct {
 	link bool
 	// is is what the code's write also counts and records (nil: nothing more).
 	is *issue
+	// shadow is a delivery to a name the caller may not learn about (d.is.shadow): it does
+	// what a real one does but call a trigger or send anything (shadowDelivery).
+	shadow bool
 }
 
 // deliverCode makes a new code for d (replacing any earlier one for the user and purpose)
@@ -175,11 +182,13 @@ func (s *Service) deliverCode(ctx context.Context, p *Pool, d delivery, now time
 	}
 	c := &Code{PoolID: u.PoolID, UserSub: u.Sub, Purpose: d.purpose, MAC: s.codeMAC(u.PoolID, u.Sub, d.purpose, code),
 		CreatedAt: now, ExpiresAt: now.Add(d.ttl)}
-	if sent, err := s.customSend(ctx, p, d, c, code, now); sent || err != nil {
-		if err != nil {
-			return nil, err
+	if !d.shadow { // nothing leaves for a shadow: no custom sender, no trigger, no send
+		if sent, err := s.customSend(ctx, p, d, c, code, now); sent || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return deliveryDetails(d.attr, d.to), nil
 		}
-		return deliveryDetails(d.attr, d.to), nil
 	}
 	m, err := s.codeMessage(ctx, p, d, code, now)
 	if err != nil {
@@ -190,9 +199,13 @@ func (s *Service) deliverCode(ctx context.Context, p *Pool, d delivery, now time
 	if is == nil {
 		is = &issue{}
 	}
+	is.shadow = d.shadow
 	is.limit(s.quotaLimit(p, m.DeliveryMedium), errEmailQuota)
 	if err := s.writeIssue(ctx, p, is, c, m, now); err != nil {
 		return nil, err
+	}
+	if d.shadow {
+		return deliveryDetails(d.attr, d.to), nil
 	}
 	if err := s.deliverNow(ctx, m); err != nil {
 		return nil, err

@@ -17,9 +17,6 @@ const (
 const (
 	kindRecoveryRequest = "recovery-request"
 	kindRecoveryGuess   = "recovery-guess"
-	// kindRecoverySimulated marks a request answered with simulated delivery details, so
-	// that a later ConfirmForgotPassword answers as after a request.
-	kindRecoverySimulated = "recovery-simulated"
 )
 
 // recoveryDestination picks where a recovery code goes (spec §2.3): by the pool's

@@ -126,7 +126,8 @@ type Service struct {
 	breaker         breaker
 	imports         importQueue // the import jobs started and waiting for RunImports
 	requestQuotas   bool        // Options.RequestQuotas
-	shadows         shadowTimes // how long work only unknown names cause takes, for found users to wait as long
+	shadows         shadowTimes // how long ForgotPassword takes names the UserMigration function finds nobody for, for found users to take as long
+	answers         shadowTimes // how long a found user's ForgotPassword takes a hiding client, for unknown names to take as long
 }
 
 // New returns a Service over the given store.

@@ -61,9 +61,10 @@ type Store interface {
 	// Reset lands wholly before it (and is wiped) or wholly after it.
 	Reset(ctx context.Context) error
 	// ResetPool removes one pool's users (with their aliases, memberships, codes, sessions
-	// and auth events), its attempts and its messages, keeping the pool, its clients, groups
-	// and risk configuration (POST /_cognate/reset?UserPoolId=), in one transaction.
-	// ErrNotFound if the pool does not exist.
+	// and auth events), its attempts, its messages and its shadow state (IssueCode's
+	// Shadow), keeping the pool, its clients, groups and risk configuration
+	// (POST /_cognate/reset?UserPoolId=), in one transaction. ErrNotFound if the pool does
+	// not exist.
 	ResetPool(ctx context.Context, poolID string) error
 	// Ping reports whether the store is reachable.
 	Ping(ctx context.Context) error
@@ -81,8 +82,8 @@ type PoolStore interface {
 	// are one step: of concurrent updates read from one version, exactly one succeeds, so
 	// no update is lost.
 	UpdatePool(ctx context.Context, p *Pool) error
-	// DeletePool removes the pool with its clients, users, groups, messages, codes, sessions
-	// and attempts; ErrNotFound if it does not exist. A concurrent write into the pool either
+	// DeletePool removes the pool with its clients, users, groups, messages, codes, sessions,
+	// attempts and shadow state; ErrNotFound if it does not exist. A concurrent write into the pool either
 	// commits first (and is removed with it) or fails with ErrNotFound.
 	DeletePool(ctx context.Context, id string) error
 	// ListPools returns at most limit pools with ids greater than after, in id order. Each
@@ -182,9 +183,22 @@ type CodeStore interface {
 	// and on any error nothing is written. Under concurrency the limits hold as
 	// CountAttempt's do (of concurrent issues with room for k, exactly k write), and of
 	// concurrent issues for one user and purpose the last to commit holds the code.
+	//
+	// A Shadow issue (a request for a name the caller may not learn about) writes its Code,
+	// Message and Event as a user's are written, with the same statements on tables of the
+	// same shape, so that it costs what a real request costs; but those are tables nothing
+	// else reads: the message is never delivered nor listed, the event never listed, and
+	// the code is found only by GetShadowCode. The Code's UserSub is then the request's
+	// subject (a shadow name, or the sub of a user the caller may not learn about), with no
+	// user behind it needed. A subject keeps one shadow code per purpose, and the pool one
+	// shadow message and one shadow event per username and subject: the newest replaces the
+	// last, as a user's code does. ErrNotFound if the pool does not exist.
 	IssueCode(ctx context.Context, issue *CodeIssue) (int, error)
 	// GetCode returns the user's outstanding code for purpose, or ErrNotFound.
 	GetCode(ctx context.Context, poolID, userSub, purpose string) (*Code, error)
+	// GetShadowCode returns the code a Shadow IssueCode stored for subject and purpose, or
+	// ErrNotFound.
+	GetShadowCode(ctx context.Context, poolID, subject, purpose string) (*Code, error)
 	// RedeemCode uses a code up in one transaction: it deletes r.Code if its MAC is still
 	// r.Code.MAC, writes r.Users as SaveUsers does, forgets the counters of r.Clear and
 	// records r.Event. ErrNotFound if the code is gone (used or replaced), ErrConflict or
@@ -499,6 +513,9 @@ type CodeIssue struct {
 	Code    *Code       // nil for a request that only counts
 	Message *Message    // the message carrying the code, or nil
 	Event   *UserEvent  // nil for none
+	// Shadow marks a request for a name the caller may not learn about: Code, Message and
+	// Event are written where nothing reads them (see IssueCode).
+	Shadow bool
 }
 
 // Redemption is what using a one-time code up writes (RedeemCode), all at once.

@@ -109,6 +109,52 @@ func (s *Service) findUser(ctx context.Context, p *Pool, name string) (*User, er
 	return nil, ErrNotFound
 }
 
+// findHiding is findUser, or findUserEvenly when the client hides whether users exist.
+func (s *Service) findHiding(ctx context.Context, p *Pool, name string, hide bool) (*User, error) {
+	if hide {
+		return s.findUserEvenly(ctx, p, name)
+	}
+	return s.findUser(ctx, p, name)
+}
+
+// findUserEvenly is findUser for a client that hides whether users exist: it makes every
+// lookup the name calls for (its username, its sub if it looks like one, each alias the
+// pool has) whether or not an earlier one found the user, so that the reads, and their
+// time, depend on what was typed and on the pool, not on whether a user was found. The
+// answer is findUser's: the first lookup that finds a user wins.
+func (s *Service) findUserEvenly(ctx context.Context, p *Pool, name string) (*User, error) {
+	var found *User
+	take := func(u *User, err error) error {
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err == nil && found == nil {
+			found = u
+		}
+		return err
+	}
+	if err := take(s.store.GetUser(ctx, p.ID, p.userKey(name))); err != nil {
+		return nil, err
+	}
+	if uuidPattern.MatchString(name) {
+		if err := take(s.store.GetUserBySub(ctx, p.ID, name)); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range []string{"email", "phone_number", "preferred_username"} {
+		if !slices.Contains(p.Doc.AliasAttributes, a) && !slices.Contains(p.Doc.UsernameAttributes, a) {
+			continue
+		}
+		if err := take(s.store.GetUserByAlias(ctx, p.ID, p.aliasKey(a, name))); err != nil {
+			return nil, err
+		}
+	}
+	if found == nil {
+		return nil, ErrNotFound
+	}
+	return found, nil
+}
+
 // loadUser is findUser for admin operations: a missing pool or user is the caller's error.
 func (s *Service) loadUser(ctx context.Context, poolID, username string) (*Pool, *User, error) {
 	p, err := s.loadPool(ctx, poolID)

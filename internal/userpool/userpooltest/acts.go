@@ -130,11 +130,11 @@ func testIssueCode(t *testing.T, s userpool.Store) {
 		t.Fatalf("bob's requests: %d counted, want 1 (the refused issue counts nothing)", n)
 	}
 
-	// An issue of counts alone (a simulated request) writes only the counts.
+	// An issue of counts alone writes only the counts.
 	refused, err = s.IssueCode(ctx, &userpool.CodeIssue{PoolID: p.ID, At: at, Limits: []userpool.Limit{
-		{Subject: "shadow:nobody", Kind: "recovery-simulated", Window: time.Hour, Max: 1 << 30}}})
+		{Subject: "shadow:nobody", Kind: "recovery-request", Window: time.Hour, Max: 5}}})
 	must(t, "IssueCode of counts alone", err)
-	if refused != -1 || countOf(t, s, p.ID, "shadow:nobody", "recovery-simulated", at) != 1 {
+	if refused != -1 || countOf(t, s, p.ID, "shadow:nobody", "recovery-request", at) != 1 {
 		t.Fatalf("IssueCode of counts alone: answered %d", refused)
 	}
 
@@ -148,6 +148,102 @@ func testIssueCode(t *testing.T, s userpool.Store) {
 	}
 	_, err = s.IssueCode(ctx, &userpool.CodeIssue{PoolID: "us-east-1_none", At: at, Limits: []userpool.Limit{{Subject: "x", Kind: "k", Window: time.Hour, Max: 5}}})
 	wantErr(t, "IssueCode in a missing pool", err, userpool.ErrNotFound)
+}
+
+// testIssueCodeShadow checks a Shadow issue (a request for a name the caller may not learn
+// about): it counts as any issue does, and its code, message and event are kept where only
+// GetShadowCode finds the code: no user's code, message list, outbox or event list shows
+// them, even when the subject is a real user's sub. The newest shadow code replaces the
+// last; a refused issue writes none; ResetPool and DeletePool remove them.
+func testIssueCodeShadow(t *testing.T, s userpool.Store) {
+	ctx := t.Context()
+	p := createPool(t, s, "us-east-1_aaaa")
+	a := newUser(p.ID, "alice")
+	insertUsers(t, s, a)
+	at := base()
+	real := newCode(a, "recovery", at, 9)
+	putCode(t, s, real)
+	nobody := &userpool.User{PoolID: p.ID, Sub: "shadow:nobody", Username: "nobody"}
+	shadow := func(u *userpool.User, i int, max int) (*userpool.CodeIssue, int) {
+		t.Helper()
+		when := at.Add(time.Duration(i) * time.Second)
+		m := newMessage(fmt.Sprintf("shadow-m%d", i), p.ID, u.Username, u.Username+"@example.com", when)
+		m.Channel, m.Status, m.NextAttemptAt = "smtp", "queued", when // as a real channel's message is written
+		is := &userpool.CodeIssue{PoolID: p.ID, At: when, Shadow: true,
+			Limits: []userpool.Limit{{Subject: u.Sub, Kind: "recovery-request", Window: time.Hour, Max: max}},
+			Code:   newCode(u, "recovery", when, byte(i)), Message: m,
+			Event: &userpool.UserEvent{UserSub: u.Sub, Event: newEvent(fmt.Sprintf("shadow-e%d", i), when)}}
+		refused, err := s.IssueCode(ctx, is)
+		must(t, "IssueCode (Shadow)", err)
+		return is, refused
+	}
+	invisible := func(what string) {
+		t.Helper()
+		if got := listMessages(t, s, userpool.MessageFilter{}); len(got) != 0 {
+			t.Fatalf("%s: ListMessages shows %d messages, want none", what, len(got))
+		}
+		queued, err := s.CountQueuedMessages(ctx)
+		must(t, "CountQueuedMessages", err)
+		if len(queued) != 0 {
+			t.Fatalf("%s: the outbox counts %v queued, want none", what, queued)
+		}
+		claimed, err := s.ClaimMessages(ctx, "dispatcher", at.Add(time.Hour), time.Minute, 16)
+		must(t, "ClaimMessages", err)
+		if len(claimed) != 0 {
+			t.Fatalf("%s: a dispatcher claimed %d messages, want none", what, len(claimed))
+		}
+		for _, sub := range []string{a.Sub, nobody.Sub} {
+			if ids := eventIDs(t, s, p.ID, sub); len(ids) != 0 {
+				t.Fatalf("%s: the auth events of %s list %v, want none", what, sub, ids)
+			}
+		}
+		wantCode(t, s, real) // a user's own code stands
+		wantNoCode(t, s, p.ID, nobody.Sub, "recovery")
+	}
+
+	first, refused := shadow(nobody, 1, 2)
+	if refused != -1 {
+		t.Fatalf("a Shadow IssueCode with room answered %d, want -1", refused)
+	}
+	wantShadowCode(t, s, first.Code)
+	invisible("after a shadow issue")
+	if n := countOf(t, s, p.ID, nobody.Sub, "recovery-request", at.Add(time.Minute)); n != 1 {
+		t.Fatalf("the shadow issue counted %d requests, want 1", n)
+	}
+	second, _ := shadow(nobody, 2, 2)
+	wantShadowCode(t, s, second.Code) // the newest replaces the last
+	if _, refused := shadow(nobody, 3, 2); refused != 0 {
+		t.Fatalf("a Shadow IssueCode past its limit answered %d, want 0", refused)
+	}
+	wantShadowCode(t, s, second.Code) // a refused issue writes nothing
+	// A shadow for a real user's sub (a user the caller may not learn about).
+	onA, _ := shadow(a, 4, 5)
+	wantShadowCode(t, s, onA.Code)
+	invisible("after a shadow issue on a user's sub")
+
+	// A Shadow IssueCode in a pool that does not exist writes nothing.
+	_, err := s.IssueCode(ctx, &userpool.CodeIssue{PoolID: "us-east-1_none", At: at, Shadow: true,
+		Code: &userpool.Code{PoolID: "us-east-1_none", UserSub: "shadow:x", Purpose: "recovery", MAC: []byte{1}, CreatedAt: at, ExpiresAt: at.Add(time.Hour)}})
+	wantErr(t, "a Shadow IssueCode in a missing pool", err, userpool.ErrNotFound)
+
+	must(t, "ResetPool", s.ResetPool(ctx, p.ID))
+	for _, sub := range []string{a.Sub, nobody.Sub} {
+		_, err := s.GetShadowCode(ctx, p.ID, sub, "recovery")
+		wantErr(t, "GetShadowCode after ResetPool", err, userpool.ErrNotFound)
+	}
+	again, _ := shadow(nobody, 5, 2)
+	wantShadowCode(t, s, again.Code)
+	must(t, "DeletePool", s.DeletePool(ctx, p.ID))
+	_, err = s.GetShadowCode(ctx, p.ID, nobody.Sub, "recovery")
+	wantErr(t, "GetShadowCode after DeletePool", err, userpool.ErrNotFound)
+}
+
+// wantShadowCode checks that GetShadowCode finds want.
+func wantShadowCode(t *testing.T, s userpool.Store, want *userpool.Code) {
+	t.Helper()
+	got, err := s.GetShadowCode(t.Context(), want.PoolID, want.UserSub, want.Purpose)
+	must(t, "GetShadowCode", err)
+	same(t, "the shadow code", want, got)
 }
 
 // testIssueCodeRace has many requests for a code race against a limit: exactly the limit

@@ -84,6 +84,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 		{"Code/RedeemRace", testRedeemCodeRace},
 		{"Code/RedeemClearsAndRecords", testRedeemClearsAndRecords},
 		{"Code/Issue", testIssueCode},
+		{"Code/IssueShadow", testIssueCodeShadow},
 		{"Code/IssueRace", testIssueCodeRace},
 		{"Code/IssueWithUsers", testIssueCodeWithUsers},
 
