@@ -75,6 +75,17 @@ func TestUserPoolReplicas(t *testing.T) {
 	want("replicas from the primary Region", []types.UserPoolReplicaType{secondary, primary}, replicas("us-east-1"))
 	want("replicas from the replica's Region", []types.UserPoolReplicaType{secondary, primary}, replicas("eu-west-1"))
 
+	// The replica's tags are its own, read and changed through its ARN.
+	tags := func(arn *string) map[string]string {
+		t.Helper()
+		return must(c.ListTagsForResource(bg, &cip.ListTagsForResourceInput{ResourceArn: arn}))(t).Tags
+	}
+	want("the replica's tags", map[string]string{"region": "eu"}, tags(arn("eu-west-1")))
+	must(c.TagResource(bg, &cip.TagResourceInput{ResourceArn: arn("eu-west-1"), Tags: map[string]string{"team": "auth"}}))(t)
+	must(c.UntagResource(bg, &cip.UntagResourceInput{ResourceArn: arn("eu-west-1"), TagKeys: []string{"region"}}))(t)
+	want("the replica's tags after TagResource and UntagResource", map[string]string{"team": "auth"}, tags(arn("eu-west-1")))
+	want("the primary's tags", map[string]string{}, tags(arn("us-east-1")))
+
 	// One secondary replica at most; none in the primary's own Region.
 	_, err := c.CreateUserPoolReplica(bg, &cip.CreateUserPoolReplicaInput{UserPoolId: aws.String(pool), RegionName: aws.String("ap-south-1")})
 	wantErr[*types.LimitExceededException](t, err, "User pool "+pool+" already has a secondary replica; it can have at most 1.")
@@ -168,6 +179,8 @@ func TestUserPoolReplicas(t *testing.T) {
 	must(userSignIn())(t)
 	_, err = c.DeleteUserPoolReplica(bg, &cip.DeleteUserPoolReplicaInput{UserPoolId: aws.String(pool), RegionName: aws.String("eu-west-1")})
 	wantErr[*types.ResourceNotFoundException](t, err, "User pool "+pool+" has no replica in eu-west-1.")
+	_, err = c.ListTagsForResource(bg, &cip.ListTagsForResourceInput{ResourceArn: arn("eu-west-1")})
+	wantErr[*types.ResourceNotFoundException](t, err, "Resource "+*arn("eu-west-1")+" does not exist.")
 
 	// Deleting the pool deletes its replicas: a replica of a deleted pool is not found.
 	must(c.CreateUserPoolReplica(bg, &cip.CreateUserPoolReplicaInput{UserPoolId: aws.String(pool), RegionName: aws.String("ap-south-1")}))(t)

@@ -35,15 +35,16 @@ func (s *Store) CreateReplica(ctx context.Context, r *userpool.Replica, max int)
 		if n >= max {
 			return fmt.Errorf("postgres: pool %s has %d replicas: %w", r.PoolID, n, userpool.ErrConflict)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO replicas (pool_id, region, status, tags) VALUES ($1, $2, $3, $4)`,
+		if _, err := tx.Exec(ctx, `INSERT INTO replicas (pool_id, region, status, tags, version) VALUES ($1, $2, $3, $4, 1)`,
 			r.PoolID, r.Region, r.Status, tags); err != nil {
 			return insertErr("create replica "+r.Region, err)
 		}
+		r.Version = 1
 		return nil
 	})
 }
 
-const replicaColumns = `SELECT pool_id, region, status, tags FROM replicas `
+const replicaColumns = `SELECT pool_id, region, status, tags, version FROM replicas `
 
 // GetReplica returns the pool's replica in region.
 func (s *Store) GetReplica(ctx context.Context, poolID, region string) (*userpool.Replica, error) {
@@ -63,10 +64,23 @@ func (s *Store) ListReplicas(ctx context.Context, poolID string) ([]*userpool.Re
 	return collect(rows, err, "list replicas", s.scanReplica)
 }
 
-// SetReplicaStatus sets the replica's status.
-func (s *Store) SetReplicaStatus(ctx context.Context, poolID, region, status string) error {
-	return s.execOne(ctx, "set status of replica "+region,
-		`UPDATE replicas SET status = $1 WHERE pool_id = $2 AND region = $3`, status, poolID, region)
+// UpdateReplica replaces the replica's status and tags if the stored version equals r.Version.
+func (s *Store) UpdateReplica(ctx context.Context, r *userpool.Replica) error {
+	tags, err := s.docs.Encode(r.Tags)
+	if err != nil {
+		return fmt.Errorf("postgres: encode replica tags: %w", err)
+	}
+	tag, err := s.db.Exec(ctx,
+		`UPDATE replicas SET status = $1, tags = $2, version = version + 1 WHERE pool_id = $3 AND region = $4 AND version = $5`,
+		r.Status, tags, r.PoolID, r.Region, r.Version)
+	if err != nil {
+		return fmt.Errorf("postgres: update replica %s: %w", r.Region, err)
+	}
+	if err := versionMiss(ctx, s.db, tag, "replica "+r.Region, `SELECT count(*) FROM replicas WHERE pool_id = $1 AND region = $2`, r.PoolID, r.Region); err != nil {
+		return err
+	}
+	r.Version++
+	return nil
 }
 
 // DeleteReplica removes the replica if its status is status: one conditional DELETE, then,
@@ -84,7 +98,7 @@ func (s *Store) scanReplica(row pgx.Row) (*userpool.Replica, error) {
 		r    userpool.Replica
 		tags string
 	)
-	if err := row.Scan(&r.PoolID, &r.Region, &r.Status, &tags); err != nil {
+	if err := row.Scan(&r.PoolID, &r.Region, &r.Status, &tags, &r.Version); err != nil {
 		return nil, err
 	}
 	if err := s.docs.Decode(tags, &r.Tags); err != nil {

@@ -27,15 +27,16 @@ func (s *Store) CreateReplica(ctx context.Context, r *userpool.Replica, max int)
 		if n >= max {
 			return fmt.Errorf("sqlite: pool %s has %d replicas: %w", r.PoolID, n, userpool.ErrConflict)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO replicas (pool_id, region, status, tags) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO replicas (pool_id, region, status, tags, version) VALUES (?, ?, ?, ?, 1)`,
 			r.PoolID, r.Region, r.Status, tags); err != nil {
 			return insertErr("create replica "+r.Region, err)
 		}
+		r.Version = 1
 		return nil
 	})
 }
 
-const replicaColumns = `SELECT pool_id, region, status, tags FROM replicas `
+const replicaColumns = `SELECT pool_id, region, status, tags, version FROM replicas `
 
 // GetReplica returns the pool's replica in region.
 func (s *Store) GetReplica(ctx context.Context, poolID, region string) (*userpool.Replica, error) {
@@ -58,10 +59,26 @@ func (s *Store) ListReplicas(ctx context.Context, poolID string) ([]*userpool.Re
 	return collect(rows, s.scanReplica)
 }
 
-// SetReplicaStatus sets the replica's status.
-func (s *Store) SetReplicaStatus(ctx context.Context, poolID, region, status string) error {
-	return s.execOne(ctx, "set status of replica "+region,
-		`UPDATE replicas SET status = ? WHERE pool_id = ? AND region = ?`, status, poolID, region)
+// UpdateReplica replaces the replica's status and tags if the stored version equals r.Version.
+func (s *Store) UpdateReplica(ctx context.Context, r *userpool.Replica) error {
+	tags, err := s.docs.Encode(r.Tags)
+	if err != nil {
+		return fmt.Errorf("sqlite: encode replica tags: %w", err)
+	}
+	err = s.inTx(ctx, func(ctx context.Context, tx *txn) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE replicas SET status = ?, tags = ?, version = version + 1 WHERE pool_id = ? AND region = ? AND version = ?`,
+			r.Status, tags, r.PoolID, r.Region, r.Version)
+		if err != nil {
+			return fmt.Errorf("sqlite: update replica %s: %w", r.Region, err)
+		}
+		return versionMiss(ctx, tx, res, "replica "+r.Region, `SELECT count(*) FROM replicas WHERE pool_id = ? AND region = ?`, r.PoolID, r.Region)
+	})
+	if err != nil {
+		return err
+	}
+	r.Version++
+	return nil
 }
 
 // DeleteReplica removes the replica if its status is status.
@@ -80,7 +97,7 @@ func (s *Store) scanReplica(row scanner) (*userpool.Replica, error) {
 		r    userpool.Replica
 		tags string
 	)
-	if err := row.Scan(&r.PoolID, &r.Region, &r.Status, &tags); err != nil {
+	if err := row.Scan(&r.PoolID, &r.Region, &r.Status, &tags, &r.Version); err != nil {
 		return nil, err
 	}
 	if err := s.docs.Decode(tags, &r.Tags); err != nil {

@@ -175,15 +175,13 @@ func (s *Service) UpdateUserPoolReplica(ctx context.Context, in *UpdateUserPoolR
 		primary := &Replica{PoolID: p.ID, Region: region, Status: replicaActive}
 		return &UpdateUserPoolReplicaResponse{UserPoolReplica: s.describeReplica(primary)}, nil
 	}
-	switch err := s.store.SetReplicaStatus(ctx, p.ID, region, status); {
-	case errors.Is(err, ErrNotFound):
-		return nil, replicaNotFound(p.ID, region)
-	case err != nil:
-		return nil, err
-	}
-	r, err := s.store.GetReplica(ctx, p.ID, region)
+	var r *Replica
+	err = s.changeReplica(ctx, p.ID, region, func(got *Replica) error {
+		got.Status, r = status, got
+		return nil
+	})
 	if errors.Is(err, ErrNotFound) {
-		return nil, replicaNotFound(p.ID, region) // deleted meanwhile
+		return nil, replicaNotFound(p.ID, region)
 	} else if err != nil {
 		return nil, err
 	}
@@ -202,4 +200,19 @@ func (s *Service) describeReplica(r *Replica) *UserPoolReplicaType {
 		Role:        ptr(role),
 		UserPoolArn: ptr(s.replicaARN(r.PoolID, r.Region)),
 	}
+}
+
+// changeReplica applies change to the pool's replica in region as one compare-and-set
+// (another write going first is retried on top of it); ErrNotFound if there is none.
+func (s *Service) changeReplica(ctx context.Context, poolID, region string, change func(r *Replica) error) error {
+	return retryConflicts(ctx, func() error {
+		r, err := s.store.GetReplica(ctx, poolID, region)
+		if err != nil {
+			return err
+		}
+		if err := change(r); err != nil {
+			return err
+		}
+		return s.store.UpdateReplica(ctx, r)
+	})
 }

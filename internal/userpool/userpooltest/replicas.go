@@ -20,7 +20,7 @@ var replicaTests = []struct {
 }
 
 // testReplicaRoundTrip stores replicas of two pools, reads them back one by one and as a
-// list in region order, and changes a status.
+// list in region order, and changes one by compare-and-set.
 func testReplicaRoundTrip(t *testing.T, s userpool.Store) {
 	ctx := t.Context()
 	p := createPool(t, s, "us-east-1_aaaa")
@@ -45,16 +45,29 @@ func testReplicaRoundTrip(t *testing.T, s userpool.Store) {
 	_, err = s.GetReplica(ctx, p.ID, "ap-south-1")
 	wantErr(t, "GetReplica of a region without one", err, userpool.ErrNotFound)
 
-	must(t, "SetReplicaStatus", s.SetReplicaStatus(ctx, p.ID, "us-west-2", "ACTIVE"))
+	if west.Version != 1 {
+		t.Errorf("Version after CreateReplica = %d, want 1", west.Version)
+	}
+	changed := *west
+	changed.Status, changed.Tags = "ACTIVE", map[string]string{"team": "identity"}
+	must(t, "UpdateReplica", s.UpdateReplica(ctx, &changed))
+	if changed.Version != 2 {
+		t.Errorf("Version after UpdateReplica = %d, want 2", changed.Version)
+	}
 	got, err = s.GetReplica(ctx, p.ID, "us-west-2")
 	must(t, "GetReplica", err)
-	if got.Status != "ACTIVE" {
-		t.Errorf("status after SetReplicaStatus = %s, want ACTIVE", got.Status)
-	}
+	same(t, "the replica after UpdateReplica", &changed, got)
+	// A write from a version read before is refused and changes nothing.
+	stale := *west
+	stale.Status = "INACTIVE"
+	wantErr(t, "UpdateReplica from a stale version", s.UpdateReplica(ctx, &stale), userpool.ErrConflict)
+	got, err = s.GetReplica(ctx, p.ID, "us-west-2")
+	must(t, "GetReplica", err)
+	same(t, "the replica after a stale update", &changed, got)
 	got, err = s.GetReplica(ctx, q.ID, "us-west-2")
 	must(t, "GetReplica of the other pool", err)
 	same(t, "the other pool's replica, untouched", other, got)
-	wantErr(t, "SetReplicaStatus of a missing replica", s.SetReplicaStatus(ctx, p.ID, "ap-south-1", "ACTIVE"), userpool.ErrNotFound)
+	wantErr(t, "UpdateReplica of a missing replica", s.UpdateReplica(ctx, &userpool.Replica{PoolID: p.ID, Region: "ap-south-1", Status: "ACTIVE", Version: 1}), userpool.ErrNotFound)
 	wantErr(t, "CreateReplica for a missing pool", s.CreateReplica(ctx, &userpool.Replica{PoolID: "us-east-1_none", Region: "eu-west-1", Status: "INACTIVE"}, 5), userpool.ErrNotFound)
 }
 
@@ -112,7 +125,10 @@ func testReplicaDelete(t *testing.T, s userpool.Store) {
 	wantErr(t, "DeleteReplica in another status", s.DeleteReplica(ctx, p.ID, "eu-west-1", "INACTIVE"), userpool.ErrConflict)
 	_, err := s.GetReplica(ctx, p.ID, "eu-west-1")
 	must(t, "GetReplica after a refused delete", err)
-	must(t, "SetReplicaStatus", s.SetReplicaStatus(ctx, p.ID, "eu-west-1", "INACTIVE"))
+	r, err := s.GetReplica(ctx, p.ID, "eu-west-1")
+	must(t, "GetReplica", err)
+	r.Status = "INACTIVE"
+	must(t, "UpdateReplica", s.UpdateReplica(ctx, r))
 	must(t, "DeleteReplica", s.DeleteReplica(ctx, p.ID, "eu-west-1", "INACTIVE"))
 	_, err = s.GetReplica(ctx, p.ID, "eu-west-1")
 	wantErr(t, "GetReplica after DeleteReplica", err, userpool.ErrNotFound)
