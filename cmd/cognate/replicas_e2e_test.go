@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,6 +75,12 @@ func TestUserPoolReplicas(t *testing.T) {
 	want("CreateUserPoolReplica", &secondary, created.UserPoolReplica)
 	want("replicas from the primary Region", []types.UserPoolReplicaType{secondary, primary}, replicas("us-east-1"))
 	want("replicas from the replica's Region", []types.UserPoolReplicaType{secondary, primary}, replicas("eu-west-1"))
+
+	// ListUserPools names the Regions of the pool's replicas.
+	listed := must(c.ListUserPools(bg, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))(t).UserPools
+	if len(listed) != 1 || !slices.Equal(listed[0].ReplicaRegions, []string{"eu-west-1"}) {
+		t.Errorf("ListUserPools = %+v, want the pool with ReplicaRegions [eu-west-1]", listed)
+	}
 
 	// The replica's tags are its own, read and changed through its ARN.
 	tags := func(arn *string) map[string]string {
@@ -173,6 +180,9 @@ func TestUserPoolReplicas(t *testing.T) {
 	secondary.Status = types.ReplicaStatusTypeDeleting
 	want("DeleteUserPoolReplica", &secondary, deleted.UserPoolReplica)
 	want("replicas after the delete", []types.UserPoolReplicaType{primary}, replicas("us-east-1"))
+	if listed := must(c.ListUserPools(bg, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)}))(t).UserPools; len(listed[0].ReplicaRegions) != 0 {
+		t.Errorf("ListUserPools after the delete names ReplicaRegions %v, want none", listed[0].ReplicaRegions)
+	}
 	// eu-west-1 is now a Region like any other: served as the primary.
 	must(c.AdminUpdateUserAttributes(bg, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(pool), Username: aws.String("ana"),
 		UserAttributes: attributes("name", "Ana")}, inRegion("eu-west-1")))(t)
