@@ -10,7 +10,7 @@ import (
 	"cognate/internal/userpool"
 )
 
-// The secondary replicas of pools (migration 0008).
+// The secondary replicas of pools (migration 0009).
 
 // CreateReplica stores a new replica unless the pool has max already. The pool's row is
 // locked first, so that concurrent creates into one pool count one after another.

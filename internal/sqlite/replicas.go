@@ -9,7 +9,7 @@ import (
 	"cognate/internal/userpool"
 )
 
-// The secondary replicas of pools (migration 0013).
+// The secondary replicas of pools (migration 0014).
 
 // CreateReplica stores a new replica unless the pool has max already: the count and the
 // insert are one transaction under the store's single writer.
