@@ -31,11 +31,10 @@ import (
 	"cognate/internal/server"
 )
 
-// everyOperationLanded makes TestMain fail while an operation of the model still answers
-// UnsupportedOperationException. It is false while the branches that build the last ones
-// (issue 16) have not all been merged: until then the operations are only reported. The
-// coordinator sets it to true once they are.
-const everyOperationLanded = false
+// everyOperationLanded makes TestMain fail while an operation of the model answers
+// UnsupportedOperationException. Every one is carried out since the replicas of issue 16
+// landed, so any that comes to answer it again fails the package.
+const everyOperationLanded = true
 
 // sentOperations records the operations the SDK clients of these tests sent and the server
 // answered (with a result or an error other than UnsupportedOperationException).

@@ -17,6 +17,8 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"cognate/internal/server"
 )
 
 func TestUnknownPool(t *testing.T) {
@@ -131,18 +133,28 @@ func TestUnknownPool(t *testing.T) {
 	}
 }
 
+// TestUnsupportedOperation shows the honest refusal of what cognate does not do. Every
+// operation of the model is carried out now; what remains is a part of some: the settings
+// AWS keeps per Region for a secondary replica, which cognate, keeping one configuration
+// for a pool and its replicas, refuses rather than apply to the primary.
 func TestUnsupportedOperation(t *testing.T) {
 	t.Parallel()
+	if ops := server.UnsupportedOperations(); len(ops) != 0 {
+		t.Errorf("operations of the model answering UnsupportedOperationException: %v, want none", ops)
+	}
 	s := startServer(t)
-	pool := createPool(t, s.Client, nil)
+	pool := createPool(t, s.Client, &cip.CreateUserPoolInput{KeyConfiguration: replicaKey})
+	must(s.Client.CreateUserPoolReplica(bg, &cip.CreateUserPoolReplicaInput{UserPoolId: aws.String(pool), RegionName: aws.String("eu-west-1")}))(t)
 
-	// The replicas are the model's last operations cognate does not carry out.
-	_, err := s.Client.ListUserPoolReplicas(bg, &cip.ListUserPoolReplicasInput{UserPoolId: aws.String(pool)})
-	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate does not support ListUserPoolReplicas yet.")
-	// An unsupported operation still checks its request against the model first.
-	_, err = s.Client.ListUserPoolReplicas(bg, &cip.ListUserPoolReplicasInput{UserPoolId: aws.String("no_pool!")})
+	_, err := s.Client.UpdateUserPool(bg, &cip.UpdateUserPoolInput{UserPoolId: aws.String(pool)}, inRegion("eu-west-1"))
+	wantCodeMsg(t, err, "UnsupportedOperationException", "cognate keeps one configuration for user pool "+pool+
+		" and its replicas, and does not support UpdateUserPool on the replica in eu-west-1: send it to the primary Region, us-east-1.")
+	// The refusal comes after the model's validation, as every operation's answer does.
+	_, err = s.Client.UpdateUserPool(bg, &cip.UpdateUserPoolInput{UserPoolId: aws.String("no_pool!")}, inRegion("eu-west-1"))
 	wantErr[*types.InvalidParameterException](t, err,
 		`1 validation error detected: Value 'no_pool!' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`)
+	// In the primary Region the same request is carried out.
+	must(s.Client.UpdateUserPool(bg, &cip.UpdateUserPoolInput{UserPoolId: aws.String(pool), KeyConfiguration: replicaKey}))(t)
 }
 
 func TestWire(t *testing.T) {

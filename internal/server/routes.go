@@ -156,6 +156,13 @@ func routes(ops map[string]*awsjson.Operation, s *userpool.Service) map[string]a
 	add(awsjson.Bind(ops["GetProvisionedLimit"], s.GetProvisionedLimit))
 	add(awsjson.Bind(ops["UpdateProvisionedLimit"], s.UpdateProvisionedLimit))
 
+	// Multi-Region replication: a replica is the same pool served to another Region
+	// (internal/userpool/replica.go, replica_region.go).
+	add(awsjson.Bind(ops["CreateUserPoolReplica"], s.CreateUserPoolReplica))
+	add(awsjson.Bind(ops["ListUserPoolReplicas"], s.ListUserPoolReplicas))
+	add(awsjson.Bind(ops["UpdateUserPoolReplica"], s.UpdateUserPoolReplica))
+	add(awsjson.Bind(ops["DeleteUserPoolReplica"], s.DeleteUserPoolReplica))
+
 	// Remembered devices (device.go, auth_device.go).
 	add(awsjson.Bind(ops["ConfirmDevice"], s.ConfirmDevice))
 	add(awsjson.Bind(ops["GetDevice"], s.GetDevice))

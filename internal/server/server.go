@@ -89,7 +89,10 @@ func New(cfg Config) http.Handler {
 		Logger:              log,
 		Observe:             cfg.Observe,
 		Context: func(ctx context.Context, r *http.Request) context.Context {
-			return userpool.WithCaller(ctx, caller(r))
+			c := caller(r)
+			_, c.Operation, _ = strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+			c.Region = requestRegion(r)
+			return userpool.WithCaller(ctx, c)
 		},
 	}
 	if cfg.Service != nil {
@@ -170,6 +173,29 @@ func caller(r *http.Request) userpool.Caller {
 		ip = r.RemoteAddr
 	}
 	return userpool.Caller{SourceIP: ip, UserAgent: r.UserAgent()}
+}
+
+// requestRegion is the AWS Region a request of the API was addressed to: its SigV4
+// credential scope's, else that of a host named as AWS's regional endpoint,
+// cognito-idp.<region>.amazonaws.com (a client pointed at cognate by name, which is how an
+// unsigned request, such as InitiateAuth's, can name one); else "".
+func requestRegion(r *http.Request) string {
+	if region := sigv4.ScopeRegion(r); region != "" {
+		return region
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	rest, ok := strings.CutPrefix(strings.ToLower(host), "cognito-idp.")
+	if !ok {
+		return ""
+	}
+	region, ok := strings.CutSuffix(rest, ".amazonaws.com")
+	if !ok || region == "" || strings.Contains(region, ".") {
+		return ""
+	}
+	return region
 }
 
 // wellKnown answers a discovery document, 404 for a pool that does not exist.

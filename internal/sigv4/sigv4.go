@@ -420,3 +420,19 @@ func hmacSHA256(key []byte, data string) []byte {
 	h.Write([]byte(data))
 	return h.Sum(nil)
 }
+
+// ScopeRegion returns the region of a request's SigV4 credential scope (the third element
+// of the Authorization header's Credential), or "" when the request carries no such
+// header or the scope names no region. It does not verify the signature: a Verifier does,
+// and it covers the scope, so once the request has passed one the region is the signer's.
+func ScopeRegion(r *http.Request) string {
+	alg, params, err := parseAuthorization(r.Header.Get("Authorization"))
+	if err != nil || alg != algorithm {
+		return ""
+	}
+	scope := strings.Split(params["Credential"], "/")
+	if len(scope) != 5 || !validRegion(scope[2]) {
+		return ""
+	}
+	return scope[2]
+}

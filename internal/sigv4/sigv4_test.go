@@ -450,3 +450,32 @@ func TestVerifyCognitoClient(t *testing.T) {
 		t.Fatalf("ListUserPools with the wrong secret: err = %v, want %s", err, CodeInvalidSignature)
 	}
 }
+
+// TestScopeRegion reads the region of the credential scope of requests the SDK's signer
+// signed, and none from requests that carry no usable scope.
+func TestScopeRegion(t *testing.T) {
+	for _, region := range []string{"us-east-1", "eu-west-1", "ap-southeast-2"} {
+		s := defaultSigning()
+		s.region = region
+		req, _ := arrive(t, signedRequest(t, s))
+		if got := ScopeRegion(req); got != region {
+			t.Errorf("ScopeRegion of a request signed for %s = %q", region, got)
+		}
+	}
+	for name, auth := range map[string]string{
+		"no header":       "",
+		"another scheme":  "Bearer abc",
+		"short scope":     "AWS4-HMAC-SHA256 Credential=AKID/20261127/cognito-idp/aws4_request, SignedHeaders=host, Signature=00",
+		"empty region":    "AWS4-HMAC-SHA256 Credential=AKID/20261127//cognito-idp/aws4_request, SignedHeaders=host, Signature=00",
+		"not a region":    "AWS4-HMAC-SHA256 Credential=AKID/20261127/EU_West/cognito-idp/aws4_request, SignedHeaders=host, Signature=00",
+		"malformed parts": "AWS4-HMAC-SHA256 Credential",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		if got := ScopeRegion(req); got != "" {
+			t.Errorf("ScopeRegion with %s = %q, want none", name, got)
+		}
+	}
+}

@@ -19,9 +19,22 @@ func (s *Service) ListUserPools(ctx context.Context, in *ListUserPoolsRequest) (
 			out.NextToken = pageToken(pools[i-1].ID)
 			break
 		}
+		// ReplicaRegions: "A list of Amazon Web Services Regions where replicas of this user
+		// pool exist" (the model). Whether AWS counts the primary's own Region among them is
+		// not documented; cognate names the secondary replicas' Regions, and leaves the member
+		// out for a pool without one, as before replicas.
+		replicas, err := s.store.ListReplicas(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		var regions []string
+		for _, r := range replicas {
+			regions = append(regions, r.Region)
+		}
 		out.UserPools = append(out.UserPools, UserPoolDescriptionType{
 			Id: p.Doc.Id, Name: p.Doc.Name, LambdaConfig: p.Doc.LambdaConfig,
 			LastModifiedDate: p.Doc.LastModifiedDate, CreationDate: p.Doc.CreationDate,
+			ReplicaRegions: regions,
 		})
 	}
 	return out, nil

@@ -164,13 +164,19 @@ func or(p *string, def string) *string {
 	return p
 }
 
-// loadPool reads a pool and answers ResourceNotFoundException when it does not exist.
+// loadPool reads a pool and answers ResourceNotFoundException when it does not exist, and
+// refuses what the request's operation may not do in a secondary replica's Region.
 func (s *Service) loadPool(ctx context.Context, id string) (*Pool, error) {
 	p, err := s.store.GetPool(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, poolNotFound(id)
+	} else if err != nil {
+		return nil, err
 	}
-	return p, err
+	if err := s.checkReplicaRegion(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // updatePool writes a changed pool back with the version it was read at; ErrConflict

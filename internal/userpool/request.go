@@ -11,6 +11,12 @@ type Caller struct {
 	SourceIP string
 	// UserAgent is the client's User-Agent.
 	UserAgent string
+	// Operation is the API operation the request asks for; "" outside the JSON API.
+	Operation string
+	// Region is the AWS Region the request was addressed to: its SigV4 credential scope's,
+	// or its host's (cognito-idp.<region>.amazonaws.com); "" when it names none. A
+	// secondary replica's Region gets the replica's treatment (replica_region.go).
+	Region string
 }
 
 type callerKey struct{}

@@ -55,6 +55,7 @@ type Store interface {
 	QuotaStore
 	CertificateStore
 	DeviceStore
+	ReplicaStore
 
 	// Reset wipes all state but the signing keys (tests use it through POST /_cognate/reset):
 	// keys are the installation's identity, and tokens stay verifiable. A write racing a

@@ -434,6 +434,9 @@ func (s *Service) authorize(ctx context.Context, accessToken string, now time.Ti
 	} else if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := s.checkReplicaRegion(ctx, p); err != nil {
+		return nil, nil, nil, err
+	}
 	sess, err := s.store.GetSession(ctx, cl.OriginJTI)
 	if errors.Is(err, ErrNotFound) || (err == nil && !sess.RevokedAt.IsZero()) {
 		return nil, nil, nil, errRevokedAccessToken

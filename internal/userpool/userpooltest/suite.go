@@ -123,6 +123,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) userpool.Store) {
 	tests = append(tests, importTests...)
 	tests = append(tests, brandingTests...)
 	tests = append(tests, deviceTests...)
+	tests = append(tests, replicaTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
