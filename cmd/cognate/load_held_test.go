@@ -190,7 +190,10 @@ func holdLoad(t *testing.T, s *testServer) {
 	}
 	t.Logf("load average before %s, after %s; others used %.1f%% of the cores during the load (%s)", before, loadAverage(), 100*f.share, f.top)
 	// Cores taken by others during the run void its latencies, and make a hash queue full
-	// enough to refuse (the overload answer): both are then reported, not judged.
+	// enough to refuse (the overload answer, TooManyRequestsException); a refused confirm
+	// leaves its user's recovery undone, and the tool's next ForgotPassword for that user
+	// may then find the hourly request budget spent (LimitExceededException). On such a
+	// run these are reported, not judged; any other error still fails it.
 	shared := f.share > loadShared && !*loadForce
 	if shared {
 		t.Logf("latency not judged: others took more than %.0f%% of the cores during the load", 100*loadShared)
@@ -200,7 +203,7 @@ func holdLoad(t *testing.T, s *testServer) {
 			op.Op, op.Count, op.Rate, op.P50, op.P99, op.Max, op.Errors)
 		failed := op.Count - op.OK
 		if shared {
-			failed -= op.Errors["TooManyRequestsException"]
+			failed -= op.Errors["TooManyRequestsException"] + op.Errors["LimitExceededException"]
 		}
 		if failed != 0 {
 			t.Errorf("%s: %d of %d requests failed: %v, e.g. %v", op.Op, failed, op.Count, op.Errors, op.Sample)
