@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +69,23 @@ func bareArgon2(d time.Duration) float64 {
 	}
 	wg.Wait()
 	return float64(n.Load()) / time.Since(start).Seconds()
+}
+
+// loadLog logs a line of TestLoadHeld's and, where COGNATE_TEST_REPORT names a file, adds
+// it there too: a passing test's log is not printed by go test ./..., and CI prints the
+// file, so that its output says whether the held load was judged and what it measured.
+func loadLog(t *testing.T, format string, args ...any) {
+	t.Helper()
+	t.Logf(format, args...)
+	if path := os.Getenv("COGNATE_TEST_REPORT"); path != "" {
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Errorf("COGNATE_TEST_REPORT: %v", err)
+			return
+		}
+		defer f.Close()
+		fmt.Fprintf(f, "%s: "+format+"\n", append([]any{t.Name()}, args...)...)
+	}
 }
 
 // loadReport is the part of cognate-load's JSON report the test reads.
@@ -165,12 +183,12 @@ func TestLoadHeld(t *testing.T) {
 	rate := bareArgon2(2 * time.Second)
 	switch {
 	case !*loadForce && !quiet:
-		t.Logf("held load not run: the machine stayed shared for %v (others used %.0f%% of its cores: %s)", *loadQuietWait, 100*f.share, f.top)
+		loadLog(t, "held load not run: the machine stayed shared for %v (others used %.0f%% of its cores: %s)", *loadQuietWait, 100*f.share, f.top)
 	case !*loadForce && rate < 1.25*loadHashes:
-		t.Logf("held load not run: the cores make %.1f argon2id hashes/s now (load average %s), the load needs %d/s with 25%% headroom (-load.force runs it anyway)",
+		loadLog(t, "held load not run: the cores make %.1f argon2id hashes/s now (load average %s), the load needs %d/s with 25%% headroom (-load.force runs it anyway)",
 			rate, loadAverage(), loadHashes)
 	default:
-		t.Logf("bare argon2id on these cores: %.1f hashes/s; others used %.1f%% of the cores before the load", rate, 100*f.share)
+		loadLog(t, "bare argon2id on these cores: %.1f hashes/s; others used %.1f%% of the cores before the load", rate, 100*f.share)
 		holdLoad(t, s)
 	}
 	overload(t, s)
@@ -188,7 +206,7 @@ func holdLoad(t *testing.T, s *testServer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("load average before %s, after %s; others used %.1f%% of the cores during the load (%s)", before, loadAverage(), 100*f.share, f.top)
+	loadLog(t, "load average before %s, after %s; others used %.1f%% of the cores during the load (%s)", before, loadAverage(), 100*f.share, f.top)
 	// Cores taken by others during the run void its latencies, and make a hash queue full
 	// enough to refuse (the overload answer, TooManyRequestsException); a refused confirm
 	// leaves its user's recovery undone, and the tool's next ForgotPassword for that user
@@ -196,10 +214,10 @@ func holdLoad(t *testing.T, s *testServer) {
 	// run these are reported, not judged; any other error still fails it.
 	shared := f.share > loadShared && !*loadForce
 	if shared {
-		t.Logf("latency not judged: others took more than %.0f%% of the cores during the load", 100*loadShared)
+		loadLog(t, "latency not judged: others took more than %.0f%% of the cores during the load", 100*loadShared)
 	}
 	for _, op := range r.Ops {
-		t.Logf("%-34s %7d requests %8.1f ok/s  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  errors %v",
+		loadLog(t, "%-34s %7d requests %8.1f ok/s  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  errors %v",
 			op.Op, op.Count, op.Rate, op.P50, op.P99, op.Max, op.Errors)
 		failed := op.Count - op.OK
 		if shared {
@@ -213,7 +231,7 @@ func holdLoad(t *testing.T, s *testServer) {
 		}
 	}
 	m := r.Messages
-	t.Logf("%d recovery messages for %d accepted ForgotPassword (%d users mismatched), statuses %v; at most %d arrivals in flight",
+	loadLog(t, "%d recovery messages for %d accepted ForgotPassword (%d users mismatched), statuses %v; at most %d arrivals in flight",
 		m.Messages, m.Accepted, m.Mismatched, m.Statuses, r.PeakInFlight)
 	if m.Accepted == 0 || m.Messages != m.Accepted || m.Mismatched != 0 || m.Statuses["delivered"] != m.Messages {
 		t.Errorf("want exactly one delivered message per accepted ForgotPassword")
@@ -231,7 +249,7 @@ func holdLoad(t *testing.T, s *testServer) {
 			last = max(last, v)
 		}
 	}
-	t.Logf("server RSS sampled %d times: first third at most %.1f MiB, last third at most %.1f MiB, peak %.1f MiB (VmHWM)",
+	loadLog(t, "server RSS sampled %d times: first third at most %.1f MiB, last third at most %.1f MiB, peak %.1f MiB (VmHWM)",
 		len(rss), first, last, r.RSS.PeakMiB)
 	if third == 0 || last > first*1.25+32 {
 		t.Errorf("server RSS grew from %.1f MiB to %.1f MiB over the run", first, last)
@@ -244,7 +262,7 @@ func overload(t *testing.T, s *testServer) {
 	o := runLoad(t, s, "--rate", "recover=300", "--duration", "20s")
 	refused := 0
 	for _, op := range o.Ops {
-		t.Logf("overload: %-34s %7d requests %8.1f ok/s  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  errors %v",
+		loadLog(t, "overload: %-34s %7d requests %8.1f ok/s  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  errors %v",
 			op.Op, op.Count, op.Rate, op.P50, op.P99, op.Max, op.Errors)
 		for name, n := range op.Errors {
 			switch name {
@@ -261,7 +279,7 @@ func overload(t *testing.T, s *testServer) {
 			t.Errorf("overload: a %s took %.1f s", op.Op, op.Max/1000)
 		}
 	}
-	t.Logf("overload: %d refused with TooManyRequestsException; at most %d arrivals in flight; server RSS at most %.1f MiB",
+	loadLog(t, "overload: %d refused with TooManyRequestsException; at most %d arrivals in flight; server RSS at most %.1f MiB",
 		refused, o.PeakInFlight, o.RSSSeries.MaxMiB)
 	if !s.alive() {
 		t.Fatal("cognate exited under overload")
@@ -270,5 +288,5 @@ func overload(t *testing.T, s *testServer) {
 	if _, err := s.Client.ListUserPools(bg, &cip.ListUserPoolsInput{MaxResults: aws.Int32(1)}); err != nil {
 		t.Errorf("after the overload: %v", err)
 	}
-	t.Logf("after the overload the server answered in %v", time.Since(start).Round(time.Millisecond))
+	loadLog(t, "after the overload the server answered in %v", time.Since(start).Round(time.Millisecond))
 }
